@@ -1,0 +1,1 @@
+"""Terminal adapter: `kimi-code` subcommands render core results with rich."""

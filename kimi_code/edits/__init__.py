@@ -1,0 +1,1 @@
+"""Staged edits: the in-memory workspace view, sandboxing, atomic apply, checkpoints and undo."""

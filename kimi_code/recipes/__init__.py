@@ -1,0 +1,1 @@
+"""Refactor recipes (js-to-ts, cjs-to-esm): per-file operations exposed as agent tools."""
