@@ -15,8 +15,16 @@ from collections.abc import Sequence
 from kimi_code import __version__
 from kimi_code.errors import KimiError, UserInputError
 
-# One module per subcommand group, imported lazily so `kimi-code --help` stays fast.
-COMMAND_MODULES: tuple[str, ...] = ("kimi_code.cli.index_cmd",)
+# One module per subcommand group; each keeps heavy imports inside its handlers.
+COMMAND_MODULES: tuple[str, ...] = (
+    "kimi_code.cli.index_cmd",
+    "kimi_code.cli.undo_cmd",
+    "kimi_code.cli.serve_cmd",
+    "kimi_code.cli.refactor_cmd",
+    "kimi_code.cli.plan_cmd",
+    "kimi_code.cli.resume_cmd",
+    "kimi_code.cli.lsp_cmd",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,14 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code (2 for bad input, 1 for other failures)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    func = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return 2
+    """Run the CLI and return its exit code (2 for bad input, 1 for other failures, 130 on ^C)."""
     try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        func = getattr(args, "func", None)
+        if func is None:
+            parser.print_help()
+            return 2
         return int(func(args))
     except UserInputError as exc:
         print(f"kimi-code: error: {exc}", file=sys.stderr)

@@ -11,16 +11,28 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from kimi_code.edits.sandbox import normalize_relpath, resolve_inside
-from kimi_code.errors import OwnershipConflict, StaleWriteError, UserInputError
+from kimi_code.errors import (
+    OwnershipConflict,
+    SandboxViolation,
+    StaleWriteError,
+    UserInputError,
+)
 from kimi_code.model.changes import ChangeSet, FileChange, content_hash
 
-__all__ = ["SKIP_DIRS", "StagedWorkspace"]
+__all__ = ["MAX_FILE_BYTES", "PROTECTED_DIRS", "SKIP_DIRS", "StagedWorkspace"]
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""Files larger than this are refused as input (a clear error, never a hang or an OOM)."""
+
+PROTECTED_DIRS = frozenset({".git", ".kimi"})
+"""Top-level directories agents may neither read nor write (repository and run state)."""
 
 SKIP_DIRS = frozenset({".git", ".kimi", "node_modules", ".venv", "__pycache__"})
 """Directories never listed as workspace files (materialize links node_modules)."""
@@ -51,6 +63,19 @@ class StagedWorkspace:
 
     # -- reading -------------------------------------------------------------------------
 
+    def _rel(self, path: str) -> str:
+        """Normalize `path` and refuse the protected directories.
+
+        Raises:
+            SandboxViolation: the path is outside the workspace or inside .git/ or .kimi/.
+        """
+        rel = normalize_relpath(path)
+        if rel.split("/", 1)[0] in PROTECTED_DIRS:
+            raise SandboxViolation(
+                f"refused path {path!r}: repository and run state are off limits"
+            )
+        return rel
+
     def read_text(self, path: str) -> str:
         """Current text of `path`: staged if staged, else disk.
 
@@ -58,7 +83,7 @@ class StagedWorkspace:
             SandboxViolation: the path leads outside the workspace.
             UserInputError: the file does not exist, is binary or is not UTF-8.
         """
-        rel = normalize_relpath(path)
+        rel = self._rel(path)
         with self._lock:
             origin = self._targets.get(rel)
             if origin is not None:
@@ -70,13 +95,9 @@ class StagedWorkspace:
             return self._read_disk(rel)
 
     def _read_disk(self, rel: str) -> str:
-        target = resolve_inside(self._root, rel)
-        try:
-            data = target.read_bytes()
-        except FileNotFoundError:
-            raise UserInputError("no such file", path=rel) from None
-        except IsADirectoryError:
-            raise UserInputError("is a directory, not a file", path=rel) from None
+        data = self._read_regular(rel)
+        if data is None:
+            raise UserInputError("no such file", path=rel)
         if b"\x00" in data[:8192]:
             raise UserInputError("binary file, not text", path=rel)
         try:
@@ -87,17 +108,36 @@ class StagedWorkspace:
         self._disk_hashes.setdefault(rel, content_hash(data))
         return text
 
+    def _read_regular(self, rel: str) -> bytes | None:
+        """Bytes of a regular file inside the root, or None when nothing is there.
+
+        Never opens a FIFO, device or directory (which could block or mislead an agent).
+
+        Raises:
+            SandboxViolation: the path leads outside the workspace.
+            UserInputError: not a regular file, or larger than MAX_FILE_BYTES.
+        """
+        target = resolve_inside(self._root, rel)
+        try:
+            info = target.stat()
+        except FileNotFoundError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            raise UserInputError("not a regular file (directory, FIFO or device)", path=rel)
+        if info.st_size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            raise UserInputError(f"too large ({info.st_size} bytes; limit {limit} MiB)", path=rel)
+        with open(target, "rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+
     def disk_hash(self, path: str) -> str | None:
         """sha256 of the file on disk now, or None when it does not exist."""
-        target = resolve_inside(self._root, path)
-        try:
-            return content_hash(target.read_bytes())
-        except (FileNotFoundError, IsADirectoryError):
-            return None
+        data = self._read_regular(self._rel(path))
+        return None if data is None else content_hash(data)
 
     def exists(self, path: str) -> bool:
         """Whether `path` is a file in the current (staged) view."""
-        rel = normalize_relpath(path)
+        rel = self._rel(path)
         with self._lock:
             if rel in self._targets:
                 return True
@@ -112,7 +152,8 @@ class StagedWorkspace:
             dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS]
             base = Path(dirpath).relative_to(self._root)
             for name in filenames:
-                found.add((base / name).as_posix())
+                if _is_plain_file(Path(dirpath) / name):
+                    found.add((base / name).as_posix())
         with self._lock:
             found.difference_update(self._staged)
             found.update(self._targets)
@@ -126,7 +167,7 @@ class StagedWorkspace:
         Raises:
             OwnershipConflict: another agent owns the file.
         """
-        rel = normalize_relpath(path)
+        rel = self._rel(path)
         with self._lock:
             current = self._owners.setdefault(rel, owner)
             if current != owner:
@@ -147,8 +188,8 @@ class StagedWorkspace:
             OwnershipConflict: the file belongs to another agent.
             StaleWriteError: the file changed since the agent read it.
         """
-        rel = normalize_relpath(change.path)
-        new_path = normalize_relpath(change.new_path) if change.new_path else None
+        rel = self._rel(change.path)
+        new_path = self._rel(change.new_path) if change.new_path else None
         resolve_inside(self._root, rel)
         if new_path:
             resolve_inside(self._root, new_path)
@@ -260,6 +301,14 @@ class StagedWorkspace:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(change.new_text, encoding="utf-8")
         return dest
+
+
+def _is_plain_file(path: Path) -> bool:
+    """A regular file that is not a symlink (symlinks are never listed for agents)."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def _copy_ignore(linked: list[Path]) -> Callable[[str, list[str]], set[str]]:

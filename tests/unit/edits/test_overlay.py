@@ -115,3 +115,12 @@ def test_materialize_writes_staged_view_and_links_node_modules(
     assert not (out / "lib" / "a.js").exists() and not (out / "b.js").exists()
     assert (out / "node_modules").is_symlink()
     assert (out / "node_modules" / "dep" / "index.js").read_text() == "x"
+
+
+def test_huge_file_is_refused_before_reading(ws: StagedWorkspace) -> None:
+    from kimi_code.edits.overlay import MAX_FILE_BYTES
+
+    with open(ws.root / "huge.js", "wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(UserInputError, match="huge.js: too large"):
+        ws.read_text("huge.js")
