@@ -1,0 +1,1 @@
+"""LSP handler groups (adapter layer); each module exposes `register(server)`."""
