@@ -1,0 +1,321 @@
+"""Swarm benchmark: 100 files, 1,500 tool calls, 1/10/50/100 agents, one run, side by side.
+
+A loopback OpenAI-compatible model server (benchmark code, not product) runs in a child
+process and answers every chat request with the next scripted tool call after a fixed
+latency (taken from the model id, `bench-<seconds>`). The real orchestrator drives it
+through the real client (`kimi_code.llm.openai_compat`), model-driven policy: each agent
+makes 14 `read_file` calls on line ranges of its file and then `done` (15 tool calls x
+100 files = 1,500). Printed:
+
+- efficiency = critical-path lower bound / wall, where the bound is
+  ceil(100 / agents) x 15 x latency (each tool call costs one model round trip);
+- speedup of 100 agents over 1, against the ideal (bound_1 / bound_100 = 100);
+- overhead per tool call at zero model latency (wall / tool calls), through the HTTP
+  client and, separately, in-process (scripted backend: orchestration alone);
+- efficiency at 100 agents with the same latency in-process (orchestrator without HTTP);
+- peak RSS after the 100-agent runs.
+
+    .venv/bin/python benchmarks/swarm_bench.py [--latency 0.1] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import re
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kimi_code.index import build_index
+from kimi_code.llm.openai_compat import ClientConfig, OpenAICompatClient
+from kimi_code.llm.scripted import ScriptedBackend, Turn, assistant_turns, first_user_text
+from kimi_code.llm.types import BackendInfo, ChatBackend, Message
+from kimi_code.model.changes import FileChange
+from kimi_code.recipes.base import Diagnostic, Tool, Verification, Workspace
+from kimi_code.recipes.registry import register_recipe
+from kimi_code.swarm.api import RunRequest, start_run
+
+FILES = 100
+CALLS_PER_FILE = 15
+FILE_RE = re.compile(r"Files you own:\n- (\S+)")
+
+
+def call_for(task: str, turn: int) -> tuple[str, dict[str, Any]]:
+    """The scripted tool call at `turn` of a task: 14 line-range reads, then done."""
+    match = FILE_RE.search(task)
+    path = match.group(1) if match else "?"
+    if turn >= CALLS_PER_FILE - 1:
+        return "done", {"summary": "read"}
+    return "read_file", {"path": path, "start_line": turn + 1, "end_line": turn + 2}
+
+
+def next_call(messages: Sequence[Message]) -> tuple[str, dict[str, Any]]:
+    """The next scripted call for an in-process conversation."""
+    return call_for(first_user_text(messages), assistant_turns(messages))
+
+
+def next_wire_call(messages: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    """The next scripted call for a conversation in OpenAI wire form."""
+    task = next((str(m["content"]) for m in messages if m["role"] == "user"), "")
+    return call_for(task, sum(1 for m in messages if m["role"] == "assistant"))
+
+
+# -- the loopback server (child process) ---------------------------------------------------
+
+
+async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    counter = 0
+    try:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))  # type: ignore[union-attr]
+            body = json.loads(await reader.readexactly(length))
+            latency = float(body["model"].removeprefix("bench-"))
+            if latency > 0:
+                await asyncio.sleep(latency)
+            name, args = next_wire_call(body["messages"])
+            counter += 1
+            answer = {
+                "id": f"c{counter}",
+                "object": "chat.completion",
+                "model": body["model"],
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "tool_calls",
+                        "message": {
+                            "role": "assistant",
+                            "content": None,
+                            "tool_calls": [
+                                {
+                                    "id": f"call{counter}",
+                                    "type": "function",
+                                    "function": {"name": name, "arguments": json.dumps(args)},
+                                }
+                            ],
+                        },
+                    }
+                ],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
+            }
+            data = json.dumps(answer).encode()
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(data)}\r\n\r\n".encode()
+                + data
+            )
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    finally:
+        writer.close()
+
+
+async def _serve(port: int) -> None:
+    server = await asyncio.start_server(_handle, "127.0.0.1", port, backlog=512)
+    print("ready", flush=True)
+    async with server:
+        await server.serve_forever()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# -- the workload ---------------------------------------------------------------------------
+
+
+class BenchRecipe:
+    """Selects every .js file; no tools or steps of its own; verification passes."""
+
+    name = "bench"
+    description = "read every file (benchmark)"
+
+    def select_files(self, index: Any, scope: Sequence[str] | None) -> list[str]:
+        return sorted(p for p in index.files if p.endswith(".js"))
+
+    def tools(self) -> Sequence[Tool]:
+        return []
+
+    def steps(self, files: Sequence[str]) -> Sequence[tuple[str, dict[str, Any]]]:
+        return [("read_file", {"path": f}) for f in files for _ in range(CALLS_PER_FILE)]
+
+    async def prepare(self, workspace: Workspace, index: Any) -> Sequence[FileChange]:
+        return []
+
+    async def verify(self, workspace: Workspace, index: Any) -> Verification:
+        return Verification(ok=True, errors_before=0, errors_after=0)
+
+    def fixup_steps(
+        self, files: Sequence[str], diagnostics: Sequence[Diagnostic]
+    ) -> Sequence[tuple[str, dict[str, Any]]]:
+        return []
+
+
+def make_workspace(root: Path) -> None:
+    for i in range(FILES):
+        lines = [f"export function f{i}_{j}(a, b) {{ return a + b + {j}; }}" for j in range(20)]
+        (root / "src").mkdir(parents=True, exist_ok=True)
+        (root / "src" / f"m{i:03d}.js").write_text("\n".join(lines) + "\n")
+
+
+async def one_run(root: Path, index: Any, backend: ChatBackend, agents: int) -> dict[str, Any]:
+    request = RunRequest(root=root, recipe="bench", max_agents=agents, dry_run=True, policy="model")
+    began = time.perf_counter()
+    handle = await start_run(request, backend=backend, index=index)
+    report = await handle.wait()
+    wall = time.perf_counter() - began
+    done = sum(1 for f in report.files if f.status == "unchanged")
+    if done != FILES or report.tool_calls != FILES * CALLS_PER_FILE:
+        raise SystemExit(f"bench run failed: {done} agents done, {report.tool_calls} tool calls")
+    return {"agents": agents, "wall": wall, "tool_calls": report.tool_calls}
+
+
+class Shards:
+    """Spread calls over several real clients (httpcore's pool scans every connection per
+    request, so one pool of 100 connections costs far more CPU than 100 pools of one)."""
+
+    def __init__(self, port: int, latency: float, shards: int) -> None:
+        info = BackendInfo(name="loopback", model=f"bench-{latency:g}", capable=True)
+        size = max(1, 100 // shards)
+        url = f"http://127.0.0.1:{port}/v1"
+        self.clients = [
+            OpenAICompatClient(ClientConfig(base_url=url, info=info, max_connections=size))
+            for _ in range(shards)
+        ]
+        self._next = 0
+        self.info = info
+
+    async def chat(self, messages: Sequence[Message], **kwargs: Any) -> Any:
+        client = self.clients[self._next % len(self.clients)]
+        self._next += 1
+        return await client.chat(messages, **kwargs)
+
+    def stream(self, messages: Sequence[Message], **kwargs: Any) -> Any:
+        return self.clients[0].stream(messages, **kwargs)
+
+    async def aclose(self) -> None:
+        for client in self.clients:
+            await client.aclose()
+
+    async def __aenter__(self) -> Shards:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+def _client(port: int, latency: float, shards: int) -> Any:
+    if shards == 1:
+        info = BackendInfo(name="loopback", model=f"bench-{latency:g}", capable=True)
+        url = f"http://127.0.0.1:{port}/v1"
+        return OpenAICompatClient(ClientConfig(base_url=url, info=info, max_connections=100))
+    return Shards(port, latency, shards)
+
+
+async def measure(
+    root: Path, port: int, latency: float, counts: Sequence[int], shards: int
+) -> dict[str, Any]:
+    index = await asyncio.to_thread(build_index, root)
+    scripted = ScriptedBackend(lambda m: Turn(tool_calls=(next_call(m),)))
+    inproc = await one_run(root, index, scripted, 100)
+    slow = ScriptedBackend(lambda m: Turn(tool_calls=(next_call(m),)), latency=latency)
+    inproc_slow = await one_run(root, index, slow, 100)
+    async with _client(port, 0.0, shards) as client:
+        await one_run(root, index, client, 100)  # warm-up: connections, caches
+        zero = await one_run(root, index, client, 100)
+    runs = []
+    async with _client(port, latency, shards) as client:
+        for agents in sorted(counts, reverse=True):
+            runs.append(await one_run(root, index, client, agents))
+            if agents == 100:
+                peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for run in runs:
+        run["bound"] = math.ceil(FILES / run["agents"]) * CALLS_PER_FILE * latency
+        run["efficiency"] = run["bound"] / run["wall"]
+    by = {r["agents"]: r for r in runs}
+    calls = FILES * CALLS_PER_FILE
+    return {
+        "latency_s": latency,
+        "client_shards": shards,
+        "tool_calls": calls,
+        "runs": sorted(runs, key=lambda r: r["agents"]),
+        "efficiency_at_100": by[100]["efficiency"],
+        "speedup_100_vs_1": by[1]["wall"] / by[100]["wall"] if 1 in by else None,
+        "ideal_speedup": by[1]["bound"] / by[100]["bound"] if 1 in by else None,
+        "overhead_ms_per_tool_call": 1000 * zero["wall"] / calls,
+        "orchestration_ms_per_tool_call": 1000 * inproc["wall"] / calls,
+        "inprocess_efficiency_at_100": CALLS_PER_FILE * latency / inproc_slow["wall"],
+        "peak_rss_mb": peak_mb,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--latency", type=float, default=0.1, help="model latency in seconds")
+    parser.add_argument("--agents", default="1,10,50,100", help="agent counts to run")
+    parser.add_argument("--shards", type=int, default=1, help="real clients to spread calls over")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        asyncio.run(_serve(args.serve))
+        return 0
+    register_recipe("bench", BenchRecipe)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", str(port)], stdout=subprocess.PIPE
+    )
+    try:
+        assert server.stdout is not None and server.stdout.readline().strip() == b"ready"
+        with tempfile.TemporaryDirectory(prefix="swarm-bench-") as tmp:
+            make_workspace(Path(tmp))
+            counts = [int(n) for n in args.agents.split(",")]
+            result = asyncio.run(measure(Path(tmp), port, args.latency, counts, args.shards))
+    finally:
+        server.terminate()
+        server.wait()
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print_table(result)
+    return 0
+
+
+def print_table(result: dict[str, Any]) -> None:
+    """Print the side-by-side table."""
+    latency = result["latency_s"]
+    shards = result["client_shards"]
+    print(f"workload: {FILES} files, {result['tool_calls']} tool calls, latency {latency}s,")
+    print(f"          through {shards} real OpenAI-compatible client(s)")
+    print(f"{'agents':>6} {'wall s':>8} {'bound s':>8} {'efficiency':>10}")
+    for run in result["runs"]:
+        cells = f"{run['wall']:>8.2f} {run['bound']:>8.2f} {run['efficiency']:>10.3f}"
+        print(f"{run['agents']:>6} {cells}")
+    if result["speedup_100_vs_1"] is not None:
+        speedup, ideal = result["speedup_100_vs_1"], result["ideal_speedup"]
+        print(f"speedup 100 vs 1: {speedup:.1f}x (ideal {ideal:.0f}x)")
+    http_ms, local_ms = (
+        result["overhead_ms_per_tool_call"],
+        result["orchestration_ms_per_tool_call"],
+    )
+    print(f"overhead per tool call at zero latency, via the HTTP client: {http_ms:.3f} ms")
+    print(f"orchestration alone (in-process scripted backend):          {local_ms:.3f} ms")
+    inproc = result["inprocess_efficiency_at_100"]
+    print(f"efficiency at 100 agents with an in-process backend (no HTTP):  {inproc:.3f}")
+    print(f"peak RSS at 100 agents: {result['peak_rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

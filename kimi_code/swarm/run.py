@@ -1,0 +1,308 @@
+"""One run, start to finish: index, plan, agents, synthesis, apply, report (core layer).
+
+`execute` is what `start_run` and `resume_run` schedule as a task. Every step emits
+run-level events (agent id "run"); state is saved under `.kimi/runs/<id>/` as it goes.
+A cancelled run applies nothing and still returns a report (status `cancelled`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from kimi_code.edits.overlay import StagedWorkspace
+from kimi_code.errors import ConfigError, KimiError, UserInputError
+from kimi_code.llm.types import BackendInfo, ChatBackend
+from kimi_code.model.changes import ChangeSet
+from kimi_code.model.events import AgentEvent, AgentState
+from kimi_code.plan.model import Plan
+from kimi_code.recipes.base import Recipe, Verification
+from kimi_code.swarm.agent import Policy, SwarmContext
+from kimi_code.swarm.budget import Budget, Limits
+from kimi_code.swarm.coordinator import Coordinator
+from kimi_code.swarm.limiter import AdaptiveLimiter
+from kimi_code.swarm.outcomes import file_outcomes
+from kimi_code.swarm.report import RunReport, RunRequest, RunStatus, unified_diff
+from kimi_code.swarm.store import RunStore
+from kimi_code.swarm.synthesis import synthesize
+from kimi_code.swarm.tools import build_tools
+
+if TYPE_CHECKING:
+    from kimi_code.index import WorkspaceIndex
+
+__all__ = ["RunState", "choose_policy", "execute"]
+
+
+def choose_policy(choice: str, info: BackendInfo | None, recipe: Recipe | None) -> Policy:
+    """Pick the agent policy: the user's choice, else by the backend's capability.
+
+    Raises:
+        UserInputError: the recipe policy was forced without a recipe, or the model
+            policy without a tool-calling backend.
+    """
+    if recipe is None:
+        if choice == "recipe":
+            raise UserInputError("--policy recipe needs a recipe, not a free-form instruction")
+        return "model"
+    if choice == "model":
+        if info is None or not info.supports_tools:
+            raise UserInputError("--policy model needs a backend that supports tool calls")
+        return "model"
+    if choice == "recipe":
+        return "recipe"
+    return "model" if info is not None and info.capable and info.supports_tools else "recipe"
+
+
+@dataclass(slots=True)
+class RunState:
+    """Mutable state of a run in progress (shared with its handle)."""
+
+    run_id: str
+    request: RunRequest
+    emit: Callable[[AgentEvent], None]
+    store: RunStore
+    started: float = field(default_factory=time.monotonic)
+    plan: Plan | None = None
+    coordinator: Coordinator | None = None
+    policy: str = ""
+    backend_name: str = ""
+    resume: bool = False
+    index: WorkspaceIndex | None = None
+    """The workspace index, if the caller had one (else built at the start)."""
+    owned_backend: ChatBackend | None = None
+    """A backend the run loaded itself (closed when the run ends)."""
+
+    def announce(self, message: str, state: AgentState = AgentState.RUNNING, **extra: Any) -> None:
+        """Emit a run-level event."""
+        self.emit(
+            AgentEvent(
+                run_id=self.run_id,
+                agent_id="run",
+                state=state,
+                elapsed=round(time.monotonic() - self.started, 3),
+                message=message,
+                extra=extra,
+            )
+        )
+
+
+def _load_backend(request: RunRequest) -> ChatBackend:
+    from kimi_code.llm.config import load_backend
+
+    backend: ChatBackend = load_backend(
+        request.model, workspace=request.root, max_agents=request.max_agents
+    )
+    return backend
+
+
+def _backend_or_none(state: RunState, recipe: Recipe | None) -> ChatBackend | None:
+    """Load the backend; a recipe run that need not use the model goes on without one.
+
+    Raises:
+        ConfigError: the backend is misconfigured and the run cannot do without it.
+    """
+    try:
+        return _load_backend(state.request)
+    except ConfigError as exc:
+        if recipe is None or state.request.policy == "model":
+            raise
+        state.announce(f"no model backend ({exc}); the recipe runs without the model")
+        return None
+
+
+async def _plan(
+    state: RunState, recipe: Recipe | None, index: WorkspaceIndex, backend: ChatBackend | None
+) -> Plan:
+    request = state.request
+    if state.resume:
+        return Plan.from_json(state.store.load("plan"))
+    if recipe is not None:
+        from kimi_code.plan.planner import plan_recipe
+
+        return plan_recipe(
+            recipe, index, scope=request.paths or None, max_agents=request.max_agents
+        )
+    from kimi_code.plan.instruction import plan_instruction
+
+    if backend is None:
+        raise UserInputError("a free-form instruction needs a model backend")
+    return await plan_instruction(
+        backend, index, request.instruction or "", max_agents=request.max_agents
+    )
+
+
+def _limits(request: RunRequest, plan: Plan) -> Limits:
+    width = 1 if plan.mode == "single" else request.max_agents
+    return Limits(
+        max_agents=width,
+        max_tool_calls=request.max_tool_calls,
+        max_tokens=request.max_tokens,
+        wall_seconds=request.wall_seconds,
+        agent_timeout=request.agent_timeout,
+    )
+
+
+async def _setup(state: RunState, backend: ChatBackend | None) -> Coordinator:
+    """Index, plan and prepare; returns a coordinator ready to run the agents."""
+    from kimi_code.recipes.registry import get_recipe
+
+    request = state.request
+    recipe = get_recipe(request.recipe) if request.recipe else None
+    index = state.index
+    if index is None:
+        from kimi_code.index import build_index
+
+        state.announce("indexing the workspace", phase="index")
+        index = await asyncio.to_thread(build_index, request.root)
+    if backend is None:
+        backend = state.owned_backend = _backend_or_none(state, recipe)
+    state.backend_name = backend.info.name if backend else "none"
+    policy = choose_policy(request.policy, backend.info if backend else None, recipe)
+    state.policy = policy
+    state.announce("planning", phase="plan")
+    plan = await _plan(state, recipe, index, backend)
+    state.plan = plan
+    state.store.save("plan", plan.to_json())
+    if not request.dry_run:
+        from kimi_code.edits.gitstate import ensure_clean
+
+        ensure_clean(request.root, plan.files, allow_dirty=request.allow_dirty)
+    workspace = StagedWorkspace(request.root)
+    if recipe is not None and plan.tasks:
+        for change in await recipe.prepare(workspace, index):
+            workspace.stage(change)
+    limits = _limits(request, plan)
+    ctx = SwarmContext(
+        run_id=state.run_id,
+        recipe=recipe,
+        index=index,
+        backend=backend,
+        workspace=workspace,
+        tools=build_tools(recipe),
+        budget=Budget(limits),
+        limiter=AdaptiveLimiter(limits.max_agents),
+        limits=limits,
+        policy=policy,
+        emit=state.emit,
+        instruction=request.instruction,
+    )
+    finished = state.store.load_agents() if state.resume else None
+    return Coordinator(ctx, plan, finished=finished, on_outcome=state.store.save_agent)
+
+
+def _decide(
+    request: RunRequest, changes: ChangeSet, verification: Verification | None
+) -> tuple[RunStatus, str]:
+    if not changes.changes:
+        return "not_applied", "nothing to change"
+    if verification is None and request.recipe is not None:
+        return "not_applied", "the result was not verified"
+    if verification is not None and not verification.ok:
+        why = verification.summary or (
+            f"errors {verification.errors_before} -> {verification.errors_after}"
+        )
+        return "not_applied", f"verification failed: {why}"
+    if request.dry_run:
+        return "ready", "dry run: nothing written"
+    if not request.apply:
+        return "ready", "verified; waiting for confirmation to apply"
+    return "applied", "verified and applied"
+
+
+def _apply(state: RunState, changes: ChangeSet) -> None:
+    from kimi_code.edits.apply import apply_changeset
+
+    state.announce(f"applying {len(changes.changes)} changes", phase="apply")
+    apply_changeset(state.request.root, changes, run_id=state.run_id)
+
+
+async def execute(state: RunState, backend: ChatBackend | None) -> RunReport:
+    """Run the request to its report (see module docstring).
+
+    Raises:
+        UserInputError: bad request, unknown recipe, scope outside the index.
+        KimiError: backend configuration, apply failures.
+    """
+    state.request.validate()
+    state.store.create()
+    state.store.save("request", state.request.to_json())
+    state.store.set_state("running")
+    try:
+        return await _execute(state, backend)
+    except KimiError as exc:
+        state.store.set_state("failed", applied=False, error=f"{type(exc).__name__}: {exc}")
+        state.announce(f"run failed: {exc}", AgentState.FAILED)
+        raise
+    finally:
+        if state.owned_backend is not None:
+            await state.owned_backend.aclose()
+
+
+async def _execute(state: RunState, backend: ChatBackend | None) -> RunReport:
+    coord: Coordinator | None = None
+    try:
+        coord = await _setup(state, backend)
+        state.coordinator = coord
+        plan = coord.plan
+        state.announce(
+            f"{len(plan.tasks)} tasks, mode {plan.mode}: {plan.mode_reason}",
+            phase="agents",
+            tasks=len(plan.tasks),
+            mode=plan.mode,
+            policy=state.policy,
+        )
+        await coord.run()
+        coord.merge_deferred()
+        verification, rounds = await synthesize(coord, state.announce)
+    except asyncio.CancelledError:
+        report = _report(state, coord, None, 0, "cancelled", "cancelled by the user")
+        state.store.set_state("cancelled", applied=False)
+        state.announce("run cancelled; nothing applied", AgentState.CANCELLED)
+        return report
+    changes = coord.ctx.workspace.changeset()
+    status, reason = _decide(state.request, changes, verification)
+    diff = unified_diff(state.request.root, changes)
+    if status == "applied":
+        _apply(state, changes)
+    report = replace(_report(state, coord, verification, rounds, status, reason), diff_text=diff)
+    state.store.save("report", report.to_json())
+    state.store.set_state("done", applied=report.applied)
+    state.announce(reason, AgentState.DONE, **report.to_json())
+    return report
+
+
+def _report(
+    state: RunState,
+    coord: Coordinator | None,
+    verification: Verification | None,
+    rounds: int,
+    status: RunStatus,
+    reason: str,
+) -> RunReport:
+    plan = state.plan
+    changes = coord.ctx.workspace.changeset() if coord and status != "cancelled" else ChangeSet()
+    budget = coord.ctx.budget if coord else None
+    return RunReport(
+        run_id=state.run_id,
+        root=state.request.root,
+        recipe=state.request.recipe,
+        mode=plan.mode if plan else "",
+        mode_reason=plan.mode_reason if plan else "",
+        policy=state.policy,
+        backend=state.backend_name,
+        changeset=changes,
+        files=file_outcomes(plan, coord, changes) if plan else (),
+        verification=verification,
+        applied=status == "applied",
+        status=status,
+        reason=reason,
+        tool_calls=budget.tool_calls if budget else 0,
+        tokens=budget.tokens if budget else 0,
+        wall_seconds=time.monotonic() - state.started,
+        budgets=budget.to_json() if budget else {},
+        fixup_rounds=rounds,
+        agents=len(plan.tasks) if plan else 0,
+    )
