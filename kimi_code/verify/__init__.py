@@ -16,14 +16,19 @@ from kimi_code.verify.tests import (
 )
 
 # kimi_code.verify.tsc (JSTS) re-exports go below this line.
+from kimi_code.verify.tsc import TscResult, check_project, strip_types, type_metrics
 
 __all__ = [
     "NPM_PLACEHOLDER",
     "TestCounts",
+    "TscResult",
+    "check_project",
     "detect_test_command",
     "parse_test_counts",
     "regression_reason",
     "run_tests",
     "run_tests_sync",
     "safe_environment",
+    "strip_types",
+    "type_metrics",
 ]

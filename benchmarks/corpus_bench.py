@@ -1,0 +1,82 @@
+"""JS->TS corpus benchmark: ts-migrate and Kimi Code side by side in one run.
+
+Runs the shared, read-only harness (`/work/shared/corpus/bench.py`, or `$CORPUS_BENCH`)
+twice, once per converter, and prints both tables and the ratios the JS->TS issue sets as
+its bar (any <= 20% and suppressions <= 5% of ts-migrate's, 0 strict errors, tests pass,
+wall time below ts-migrate's). Caches and results go under `$CORPUS_HOME`.
+
+    .venv/bin/python benchmarks/corpus_bench.py [--only qs,minimist] [-j 2] [--skip-baseline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(os.environ.get("CORPUS_BENCH", "/work/shared/corpus/bench.py"))
+HOME = Path(os.environ.get("CORPUS_HOME", Path.home() / ".cache" / "js-ts-corpus"))
+
+
+def _kimi_command() -> str:
+    python = ROOT / ".venv" / "bin" / "python"
+    # The corpus copies hold sources only (no test files), so the converter's own test
+    # run is skipped there; bench.py runs each package's real suite on the result.
+    return f"{python} -m kimi_code.recipes.js_to_ts {{dir}} --no-tests --json"
+
+
+def _run(label: str, converter: str, extra: list[str]) -> dict[str, Any]:
+    cmd = [sys.executable, str(BENCH), "--converter", converter, "--label", label, *extra]
+    env = dict(os.environ, CORPUS_HOME=str(HOME), PYTHONPATH=str(ROOT))
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    print(proc.stdout)
+    if proc.returncode != 0:
+        print(proc.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"bench.py failed for {label} (exit {proc.returncode})")
+    summary: dict[str, Any] = json.loads((HOME / "results" / f"{label}.json").read_text())
+    return summary
+
+
+def _ratio(ours: float, theirs: float) -> str:
+    return "n/a" if not theirs else f"{100 * ours / theirs:.1f}%"
+
+
+def main() -> int:
+    """Run both converters and print the comparison."""
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--only", default="")
+    ap.add_argument("-j", "--jobs", default="2")
+    args = ap.parse_args()
+    extra = ["-j", args.jobs] + (["--only", args.only] if args.only else [])
+    tsm = _run("ts-migrate", f"bash {BENCH.parent / 'converters' / 'ts-migrate.sh'} {{dir}}", extra)
+    kimi = _run("kimi", _kimi_command(), extra)
+    t, k = tsm["totals"], kimi["totals"]
+    k_supp = k["exp"] + k["ign"] + k["nochk"] + k["short"]
+    t_supp = t["exp"] + t["ign"] + t["nochk"] + t["short"]
+    k_conv = sum(r.get("convert", {}).get("secs") or 0 for r in kimi["results"])
+    t_conv = sum(r.get("convert", {}).get("secs") or 0 for r in tsm["results"])
+    rows = [
+        ("tsc strict errors", t["strict"], k["strict"], "0"),
+        ("any", t["any"], k["any"], f"{_ratio(k['any'], t['any'])} (bar <= 20%)"),
+        ("suppressions", t_supp, k_supp, f"{_ratio(k_supp, t_supp)} (bar <= 5%)"),
+        ("files left JS", t["js"], k["js"], ""),
+        ("smoke (export shape)", t["smoke"], k["smoke"], f"of {kimi['packages']}"),
+        ("tests pass", t["pass"], k["pass"], f"of {k['tested']}"),
+        ("converter seconds", round(t_conv, 1), round(k_conv, 1), _ratio(k_conv, t_conv)),
+    ]
+    print("\n== side by side\n")
+    print(f"{'metric':<22} | {'ts-migrate':>10} | {'kimi':>8} | ratio")
+    for name, a, b, note in rows:
+        print(f"{name:<22} | {a!s:>10} | {b!s:>8} | {note}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

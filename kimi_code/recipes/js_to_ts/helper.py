@@ -1,0 +1,151 @@
+"""Client of the recipe's Node helper: a long-running TypeScript 5 language service (core layer).
+
+The helper (`node/server.js`) keeps an in-memory copy of the workspace's source files and
+answers JSON-lines requests (module syntax, code fixes, diagnostics). Python feeds it the
+staged view of the workspace before each request, so nothing is written to disk. One helper
+process serves one workspace root; requests are serialized by a lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from kimi_code.errors import ConfigError, KimiError
+from kimi_code.model.changes import content_hash
+from kimi_code.recipes.base import Workspace
+
+__all__ = [
+    "NODE_DIR",
+    "SOURCE_SUFFIXES",
+    "HelperError",
+    "NodeHelper",
+    "helper_for",
+    "shutdown_helpers",
+]
+
+NODE_DIR = Path(__file__).parent / "node"
+SOURCE_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".json")
+_LIMIT = 64 * 1024 * 1024  # one response line may carry a whole project's diagnostics
+
+
+class HelperError(KimiError):
+    """The Node helper failed or answered with an error."""
+
+
+def _check_installed() -> str:
+    node = shutil.which("node")
+    if node is None:
+        raise ConfigError("node (>= 20) is not on PATH; the JS->TS recipe needs it")
+    if not (NODE_DIR / "node_modules" / "typescript").is_dir():
+        raise ConfigError(f"{NODE_DIR}: TypeScript is not installed; run `make setup` (npm ci)")
+    return node
+
+
+class NodeHelper:
+    """One helper process bound to one workspace root."""
+
+    def __init__(self, root: Path) -> None:
+        """Create a client for `root`; the process starts on first use."""
+        self.root = root
+        self._proc: asyncio.subprocess.Process | None = None
+        self._lock = asyncio.Lock()
+        self._ids = itertools.count(1)
+        self._sent: dict[str, str] = {}
+
+    async def _start(self) -> asyncio.subprocess.Process:
+        if self._proc is None or self._proc.returncode is not None:
+            node = _check_installed()
+            self._proc = await asyncio.create_subprocess_exec(
+                node,
+                str(NODE_DIR / "server.js"),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                limit=_LIMIT,
+            )
+            self._sent = {}
+            await self._roundtrip({"op": "open", "root": str(self.root), "files": {}})
+        return self._proc
+
+    async def _roundtrip(self, request: dict[str, Any]) -> dict[str, Any]:
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None and proc.stdout is not None
+        request = {**request, "id": next(self._ids)}
+        proc.stdin.write((json.dumps(request) + "\n").encode())
+        await proc.stdin.drain()
+        line = await proc.stdout.readline()
+        if not line:
+            raise HelperError(f"node helper exited (code {proc.returncode}) during {request['op']}")
+        reply = json.loads(line)
+        if not reply.get("ok"):
+            raise HelperError(f"node helper {request['op']}: {reply.get('error')}")
+        result: dict[str, Any] = reply["result"]
+        return result
+
+    def _delta(self, workspace: Workspace) -> dict[str, str | None]:
+        current: dict[str, str] = {}
+        for path in workspace.files():
+            if path.endswith(SOURCE_SUFFIXES):
+                try:
+                    current[path] = workspace.read_text(path)
+                except KimiError:
+                    continue
+        delta: dict[str, str | None] = {
+            p: t for p, t in current.items() if self._sent.get(p) != content_hash(t)
+        }
+        delta.update({p: None for p in self._sent if p not in current})
+        self._sent = {p: content_hash(t) for p, t in current.items()}
+        return delta
+
+    async def call(self, workspace: Workspace, op: str, **args: Any) -> dict[str, Any]:
+        """Sync the helper with `workspace`'s staged view, then run `op`.
+
+        Raises:
+            HelperError: the helper crashed or reported an error.
+            ConfigError: node or the helper's packages are missing.
+        """
+        async with self._lock:
+            await self._start()
+            delta = self._delta(workspace)
+            if delta:
+                await self._roundtrip({"op": "update", "files": delta})
+            result = await self._roundtrip({"op": op, **args})
+            if isinstance(result.get("text"), str) and isinstance(args.get("path"), str):
+                # the helper now holds the new text; it is staged by the caller next
+                self._sent[args["path"]] = content_hash(result["text"])
+            return result
+
+    async def close(self) -> None:
+        """Stop the helper process."""
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.returncode is None:
+            assert proc.stdin is not None
+            proc.stdin.close()
+            try:
+                await asyncio.wait_for(proc.wait(), 5)
+            except TimeoutError:
+                proc.kill()
+                await proc.wait()
+
+
+_HELPERS: dict[Path, NodeHelper] = {}
+
+
+def helper_for(root: Path) -> NodeHelper:
+    """The shared helper of workspace `root` (created on first use)."""
+    key = root.resolve()
+    if key not in _HELPERS:
+        _HELPERS[key] = NodeHelper(key)
+    return _HELPERS[key]
+
+
+async def shutdown_helpers() -> None:
+    """Stop every helper process (call once at the end of a run)."""
+    helpers = list(_HELPERS.values())
+    _HELPERS.clear()
+    for helper in helpers:
+        await helper.close()

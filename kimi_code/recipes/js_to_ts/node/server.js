@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+'use strict';
+// JSON-lines server of the JS->TS recipe's Node helper. One request per line on stdin:
+//   {"id": 1, "op": "open", "root": "/abs/ws", "files": {"a.js": "..."}}
+// one response per line on stdout: {"id": 1, "ok": true, "result": {...}} or {"id", "ok": false, "error"}.
+// Ops: open, update, module, infer, narrow, last_resort, diagnostics, error_count, try_text.
+// The helper never writes files: results carry the new text and Python stages it.
+const readline = require('readline');
+const { Project } = require('./project');
+const { convertModule } = require('./module_syntax');
+const { inferTypes, narrowAny } = require('./types');
+const { lastResort } = require('./last_resort');
+const { weakSpots } = require('./weak_spots');
+const { refineAny } = require('./refine');
+const { untypedDeclarations, jsxDeclaration } = require('./declarations');
+
+let project = null;
+const need = () => { if (!project) throw new Error('no project open (send "open" first)'); return project; };
+const file = (p, rel) => { const t = p.text(rel); if (t === undefined) throw new Error(`${rel}: not in the project`); return t; };
+
+const OPS = {
+  open(req) { project = new Project(req.root); project.update(req.files || {}); return { files: project.files.size }; },
+  update(req) { need().update(req.files || {}); return {}; },
+  module(req) {
+    const p = need(), r = convertModule(req.path, file(p, req.path));
+    p.setText(req.path, r.text);
+    return r;
+  },
+  infer(req) {
+    const p = need(); file(p, req.path);
+    const applied = inferTypes(p, req.path, req.rounds || 3);
+    return { text: p.text(req.path), applied, errors: p.errorCount(req.path) };
+  },
+  narrow(req) {
+    const p = need(); file(p, req.path);
+    const changed = narrowAny(p, req.path);
+    return { text: p.text(req.path), changed, errors: p.errorCount(req.path) };
+  },
+  last_resort(req) {
+    const p = need(); file(p, req.path);
+    const used = lastResort(p, req.path, req.suppress !== false);
+    return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
+  },
+  /** narrow any -> unknown, then the last resort (which itself tries unknown before any). */
+  finalize(req) {
+    const p = need(); file(p, req.path);
+    const narrowed = narrowAny(p, req.path);
+    const used = lastResort(p, req.path, req.suppress !== false);
+    used.unknown += narrowed;
+    used.refined = refineAny(p, req.path);
+    return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
+  },
+  /** Declarations typed `unknown`/`any` (what the model may improve): [{start, end, name, context}] */
+  weak_spots(req) {
+    const p = need(), text = file(p, req.path);
+    return { spots: weakSpots(req.path, text) };
+  },
+  untyped_deps(req) {
+    const p = need();
+    return { declarations: untypedDeclarations(p, req.paths || []), jsx: jsxDeclaration(p, req.paths || []) };
+  },
+  diagnostics(req) {
+    const p = need();
+    if (!req.paths) return { files: p.allDiagnostics() };
+    const out = {};
+    for (const rel of req.paths) out[rel] = p.diagnostics(rel).map((d) => require('./project').describe(d));
+    return { files: out };
+  },
+  error_count(req) { const p = need(); return { errors: p.errorCount(req.path) }; },
+  /** Errors of `path` with `text` in place of its current text; the current text is restored. */
+  try_text(req) {
+    const p = need(), before = file(p, req.path);
+    p.setText(req.path, req.text);
+    const errors = p.errorCount(req.path);
+    p.setText(req.path, before);
+    return { errors };
+  },
+};
+
+const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+rl.on('line', (line) => {
+  if (!line.trim()) return;
+  let req;
+  try { req = JSON.parse(line); } catch (e) { process.stdout.write(JSON.stringify({ id: null, ok: false, error: `bad JSON: ${e.message}` }) + '\n'); return; }
+  let resp;
+  try {
+    const op = OPS[req.op];
+    if (!op) throw new Error(`unknown op ${JSON.stringify(req.op)}`);
+    resp = { id: req.id, ok: true, result: op(req) };
+  } catch (e) {
+    resp = { id: req.id, ok: false, error: String((e && e.stack) || e).slice(0, 2000) };
+  }
+  process.stdout.write(JSON.stringify(resp) + '\n');
+});
+rl.on('close', () => process.exit(0));

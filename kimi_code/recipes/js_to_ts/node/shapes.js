@@ -1,0 +1,234 @@
+'use strict';
+// Checker-driven candidate edits of the JS->TS recipe (Node helper), tried before any cast:
+//  - too few arguments (TS2554) to a function of this file: its trailing parameters become optional;
+//  - an object built property by property (TS2339/TS2551 on `o.p`, TS7053 on `o[k]`) where `o` is
+//    declared with an object literal: its declared type gains the property (`& { p?: T }`) or
+//    becomes `Record<string, T>` for an empty literal, T from what the code writes there;
+//  - an empty array literal in an object literal (`never[]` under strict) gets an element type.
+const ts = require('typescript');
+
+const FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
+
+function nodeAt(sf, start, length) {
+  let best = sf;
+  (function visit(n) {
+    if (n.getStart(sf) <= start && n.getEnd() >= start + length) { best = n; ts.forEachChild(n, visit); }
+  })(sf);
+  return best;
+}
+const edit = (text, start, end, repl) => text.slice(0, start) + repl + text.slice(end);
+
+function typeText(checker, node) {
+  let t = checker.getTypeAtLocation(node);
+  if (t.flags & ts.TypeFlags.Literal || t.flags & ts.TypeFlags.BooleanLiteral) t = checker.getBaseTypeOfLiteralType(t);
+  t = checker.getWidenedType(t);
+  const s = checker.typeToString(t, undefined, FLAGS);
+  return /\bany\b|\bnever\b|^\{\}$|\.\.\.|typeof import/.test(s) || s.length > 200 ? null : s;
+}
+
+function optionalParams(checker, sf, text, n) {
+  const call = ts.isCallExpression(n) ? n : ts.findAncestor(n, ts.isCallExpression);
+  if (!call) return [];
+  const sig = checker.getResolvedSignature(call);
+  const decl = sig && sig.declaration;
+  if (!decl || !decl.parameters || decl.getSourceFile() !== sf) return [];
+  let out = text;
+  const params = [...decl.parameters].slice(call.arguments.length).reverse();
+  if (!params.length) return [];
+  for (const p of params) {
+    if (p.questionToken || p.initializer || p.dotDotDotToken) continue;
+    out = edit(out, p.name.getEnd(), p.name.getEnd(), '?');
+  }
+  return out === text ? [] : [out];
+}
+
+const symbolOf = (checker, e) => checker.getSymbolAtLocation(ts.isPropertyAccessExpression(e) ? e.name : e);
+
+/** The declaration an object expression comes from, when it is an object literal we may type. */
+function literalDecl(checker, sf, obj) {
+  const sym = symbolOf(checker, obj);
+  const decl = sym && sym.valueDeclaration;
+  if (!decl || decl.getSourceFile() !== sf) return null;
+  let init = decl.initializer;
+  if (!init) return null;
+  if (ts.isAsExpression(init) || ts.isParenthesizedExpression(init)) {
+    const inner = ts.isParenthesizedExpression(init) ? init.expression : init;
+    if (ts.isAsExpression(inner) && ts.isObjectLiteralExpression(inner.expression)) return { decl, init: inner.expression, typeNode: inner.type };
+    return null;
+  }
+  if (!ts.isObjectLiteralExpression(init)) return null;
+  if (ts.isVariableDeclaration(decl) || ts.isPropertyAssignment(decl)) return { decl, init, typeNode: decl.type || null };
+  return null;
+}
+
+function writesTo(checker, sf, obj, accessKind) {
+  const target = symbolOf(checker, obj), types = new Set();
+  (function visit(m) {
+    if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && accessKind(m.left)) {
+      const o = m.left.expression;
+      if (symbolOf(checker, o) === target) { const t = typeText(checker, m.right); types.add(t || 'unknown'); }
+    }
+    ts.forEachChild(m, visit);
+  })(sf);
+  if (types.has('unknown')) return 'unknown';
+  return types.size ? [...types].join(' | ') : null;
+}
+
+function withType(sf, text, found, typeStr, extend) {
+  const { decl, init, typeNode } = found;
+  if (typeNode) {
+    if (!extend) return null;
+    return edit(text, typeNode.getEnd(), typeNode.getEnd(), ` & ${typeStr}`);
+  }
+  if (ts.isVariableDeclaration(decl)) return edit(text, decl.name.getEnd(), decl.name.getEnd(), `: ${extend ? extend + ' & ' : ''}${typeStr}`);
+  return edit(text, init.getStart(sf), init.getEnd(), `(${init.getText(sf)} as ${extend ? extend + ' & ' : ''}${typeStr})`);
+}
+
+function objectShapes(checker, sf, text, n, code) {
+  let access = null;
+  if (ts.isElementAccessExpression(n)) access = n;
+  else if (n.parent && (ts.isPropertyAccessExpression(n.parent) || ts.isElementAccessExpression(n.parent))) access = n.parent;
+  if (!access) return [];
+  const found = literalDecl(checker, sf, access.expression);
+  if (!found) return [];
+  const out = [];
+  if (code === 7053 && found.init.properties.length === 0 && !found.typeNode) {
+    const v = writesTo(checker, sf, access.expression, ts.isElementAccessExpression);
+    for (const t of [v, 'unknown', 'any']) if (t) out.push(withType(sf, text, found, `Record<string, ${t}>`, null));
+  } else if ((code === 2339 || code === 2551) && ts.isPropertyAccessExpression(access)) {
+    const name = access.name.text;
+    const parent = access.parent;
+    const isWrite = parent && ts.isBinaryExpression(parent) && parent.left === access && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+    const v = isWrite ? typeText(checker, parent.right) : null;
+    const base = found.typeNode ? null : typeText(checker, found.init);
+    if (!found.typeNode && !base) return [];
+    for (const t of [v, 'unknown']) if (t) out.push(withType(sf, text, found, `{ ${name}?: ${t} }`, base));
+  }
+  return out.filter(Boolean);
+}
+
+/** `this.xs.push(v)` where the member was declared `never[]` (from `this.xs = []`). */
+function neverMembers(checker, sf, text, n, d) {
+  const msg = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+  if (!/\bnever\b/.test(msg)) return [];
+  const access = ts.isElementAccessExpression(n) ? n : null;
+  if (access && ts.isIdentifier(access.expression)) return arrayElements(checker, sf, text, access.expression);
+  const call = ts.findAncestor(n, ts.isCallExpression);
+  if (!call || !ts.isPropertyAccessExpression(call.expression)) return [];
+  const target = call.expression.expression;
+  if (ts.isIdentifier(target)) return arrayElements(checker, sf, text, target);
+  const sym = checker.getSymbolAtLocation(target);
+  const decl = sym && sym.valueDeclaration;
+  if (!decl || !ts.isPropertyDeclaration(decl) || decl.getSourceFile() !== sf) return [];
+  return arrayElements(checker, sf, text, decl.name);
+}
+
+function emptyArrays(checker, sf, text, n, d) {
+  const msg = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+  if (!/\bnever\b/.test(msg)) return [];
+  // the `never[]` comes from an empty array literal in an object literal declared in this file
+  const out = [];
+  (function visit(m) {
+    if (ts.isPropertyAssignment(m) && ts.isArrayLiteralExpression(m.initializer) && m.initializer.elements.length === 0) {
+      out.push(edit(text, m.initializer.getStart(sf), m.initializer.getEnd(), '[] as unknown[]'));
+    }
+    ts.forEachChild(m, visit);
+  })(sf);
+  const call = ts.findAncestor(n, ts.isCallExpression);
+  if (call && ts.isPropertyAccessExpression(call.expression) && ts.isArrayLiteralExpression(call.expression.expression) &&
+      call.expression.expression.elements.length === 0) {
+    const arr = call.expression.expression;
+    out.unshift(edit(text, arr.getStart(sf), arr.getEnd(), '([] as unknown[])'));
+  }
+  return out;
+}
+
+/** Element type of an array from what the code writes into it (push/unshift arguments, x[i] = v). */
+function arrayWrites(checker, sf, sym) {
+  const types = new Set();
+  const target = sym.valueDeclaration;
+  const same = (e) => { const s = checker.getSymbolAtLocation(e); return !!s && (s === sym || (!!target && s.valueDeclaration === target)); };
+  (function visit(m) {
+    if (ts.isCallExpression(m) && ts.isPropertyAccessExpression(m.expression) && /^(push|unshift)$/.test(m.expression.name.text) &&
+        same(m.expression.expression)) {
+      for (const a of m.arguments) types.add(typeText(checker, a) || 'unknown');
+    }
+    if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isElementAccessExpression(m.left) &&
+        same(m.left.expression)) types.add(typeText(checker, m.right) || 'unknown');
+    ts.forEachChild(m, visit);
+  })(sf);
+  if (!types.size || types.has('unknown')) return null;
+  const list = [...types];
+  return list.length === 1 && !/[|&=]/.test(list[0]) ? `${list[0]}[]` : `(${list.join(' | ')})[]`;
+}
+
+/** `const xs = []` (implicit any[]) or a `never[]` member: the element type comes from the writes. */
+function arrayElements(checker, sf, text, n) {
+  let decl = ts.findAncestor(n, (a) => ts.isVariableDeclaration(a) || ts.isPropertyDeclaration(a));
+  if (decl && decl.name !== n && ts.isIdentifier(n)) decl = null;
+  if (!decl && ts.isIdentifier(n)) {
+    const s = checker.getSymbolAtLocation(n), v = s && s.valueDeclaration;
+    if (v && (ts.isVariableDeclaration(v) || ts.isPropertyDeclaration(v)) && v.getSourceFile() === sf) decl = v;
+  }
+  if (!decl || !ts.isIdentifier(decl.name)) return [];
+  const sym = checker.getSymbolAtLocation(decl.name);
+  let elem = sym && arrayWrites(checker, sf, sym);
+  if (!elem && sym && ts.isPropertyDeclaration(decl)) elem = memberArrayWrites(checker, sf, decl.name.text);
+  const out = [];
+  for (const t of [elem, 'unknown[]']) {
+    if (!t) continue;
+    if (decl.type) out.push(edit(text, decl.type.getStart(sf), decl.type.getEnd(), t));
+    else out.push(edit(text, decl.name.getEnd(), decl.name.getEnd(), `: ${t}`));
+  }
+  return out;
+}
+
+/** this.name.push(v) / this.name[i] = v inside the class. */
+function memberArrayWrites(checker, sf, name) {
+  const types = new Set();
+  const isMember = (e) => ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword && e.name.text === name;
+  (function visit(m) {
+    if (ts.isCallExpression(m) && ts.isPropertyAccessExpression(m.expression) && /^(push|unshift)$/.test(m.expression.name.text) && isMember(m.expression.expression)) {
+      for (const a of m.arguments) types.add(typeText(checker, a) || 'unknown');
+    }
+    ts.forEachChild(m, visit);
+  })(sf);
+  if (!types.size || types.has('unknown')) return null;
+  return `(${[...types].join(' | ')})[]`;
+}
+
+/** `this.p = v` where the class declares `p: T` and v is not a T: the member becomes `T | V`. */
+function widenMember(checker, sf, text, n) {
+  const assign = ts.findAncestor(n, (a) => ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.EqualsToken);
+  if (!assign || !ts.isPropertyAccessExpression(assign.left)) return [];
+  const sym = checker.getSymbolAtLocation(assign.left.name);
+  const decl = sym && sym.valueDeclaration;
+  if (!decl || !ts.isPropertyDeclaration(decl) || !decl.type || decl.getSourceFile() !== sf) return [];
+  const v = typeText(checker, assign.right);
+  if (!v) return [];
+  const t = decl.type;
+  return [edit(text, t.getStart(sf), t.getEnd(), `${t.getText(sf)} | ${v}`)];
+}
+
+/** Candidate texts from the checker for diagnostic `d` of the program's source file `sf`. */
+function shapeCandidates(checker, sf, d) {
+  const text = sf.text, n = nodeAt(sf, d.start, d.length || 0);
+  try {
+    if (d.code === 2554 || d.code === 2555) return optionalParams(checker, sf, text, n);
+    if (d.code === 7053 || d.code === 2339 || d.code === 2551) return objectShapes(checker, sf, text, n, d.code);
+    if (d.code === 7034 || d.code === 7005) return arrayElements(checker, sf, text, n);
+    if (d.code === 2564 && ts.isIdentifier(n) && ts.isPropertyDeclaration(n.parent)) {
+      return [edit(text, n.getEnd(), n.getEnd(), '!')]; // assigned outside the constructor (e.g. parse())
+    }
+    if (d.code === 2322) {
+      const widened = widenMember(checker, sf, text, n);
+      if (widened.length) return widened;
+    }
+    if (d.code === 2345 || d.code === 2322) return [...neverMembers(checker, sf, text, n, d), ...emptyArrays(checker, sf, text, n, d)];
+  } catch (e) {
+    return [];
+  }
+  return [];
+}
+
+module.exports = { shapeCandidates };

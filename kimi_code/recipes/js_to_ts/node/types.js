@@ -1,0 +1,121 @@
+'use strict';
+// Type passes of the JS->TS recipe (Node helper): TypeScript's own code fixes applied to one
+// file of the in-memory project, best source first (JSDoc, class members, inference from usage),
+// and `any` -> `unknown` where the compiler accepts it.
+const ts = require('typescript');
+const { applyChanges } = require('./project');
+const { bisectApply, groupOf } = require('./batch');
+const { optionalFromCallSites } = require('./callsites');
+
+const FORMAT = { ...ts.getDefaultFormatCodeSettings('\n'), indentSize: 2, tabSize: 2, convertTabsToSpaces: true,
+  insertSpaceBeforeFunctionParenthesis: false };
+const PREFS = { quotePreference: 'auto', includeInlayParameterNameHints: 'none' };
+
+/**
+ * Members added for `this.x = ...` become `declare x: T;`: a plain field declaration emits a
+ * class field (define semantics under ES2022), which would reset what a base constructor or
+ * a prototype assignment set. Method stubs (`throw new Error(...)`) are never added.
+ */
+function declareOnly(change) {
+  if (/Method not implemented|throw new Error/.test(change.newText)) return null;
+  const newText = change.newText.replace(/^(\s*)(?!declare\b)((?:static\s+)?(?:readonly\s+)?[A-Za-z_$][\w$]*[?!]?\s*:)/gm,
+    (m, indent, rest) => `${indent}declare ${rest}`);
+  return { ...change, newText };
+}
+
+/** Apply one combined code fix to `rel`; edits to other files are dropped (one owner per file). */
+function combinedFix(project, rel, fixId) {
+  const fileName = project.abs(rel);
+  let res;
+  try {
+    res = project.service.getCombinedCodeFix({ type: 'file', fileName }, fixId, FORMAT, PREFS);
+  } catch (e) {
+    return false;
+  }
+  let mine = res.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges);
+  if (fixId === 'fixMissingMember') mine = mine.map(declareOnly).filter(Boolean);
+  if (!mine.length) return false;
+  const before = project.text(rel);
+  const after = applyChanges(before, mine);
+  if (after === before) return false;
+  project.setText(rel, after);
+  return true;
+}
+
+/** Apply a fix only if it does not raise the file's error count. */
+function guardedFix(project, rel, fixId) {
+  const before = project.text(rel), errs = project.errorCount(rel);
+  if (!combinedFix(project, rel, fixId)) return false;
+  if (project.errorCount(rel) > errs) { project.setText(rel, before); return false; }
+  return true;
+}
+
+// combined fixes, each run only when the file shows what it fixes (every run costs a re-check)
+const COMBINED = [
+  ['convertTypedefToType', (codes, text) => /@typedef\b/.test(text)],
+  ['annotateWithTypeFromJSDoc', (codes, text) => /@(param|type|returns?|typedef|this)\b/.test(text)],
+  ['fixMissingMember', (codes) => codes.has(2339) || codes.has(2551)],
+  ['fixAddMissingNewOperator', (codes) => codes.has(2348)],
+  ['fixAwaitInSyncFunction', (codes) => codes.has(1308)],
+  ['fixAddVoidToPromise', (codes) => codes.has(2794) || codes.has(2810)],
+];
+const IMPLICIT = new Set([7005, 7006, 7008, 7010, 7019, 7031, 7032, 7033, 7034, 2683, 7041]);
+
+/** inferFromUsage for every implicit-any error, each fix kept only where the error count drops. */
+function inferEach(project, rel) {
+  const fileName = project.abs(rel);
+  const diags = project.diagnostics(rel).filter((x) => IMPLICIT.has(x.code));
+  const groups = [];
+  const seen = new Set();
+  for (const d of diags) {
+    let fixes = [];
+    try {
+      fixes = project.service.getCodeFixesAtPosition(fileName, d.start, d.start + d.length, [d.code], FORMAT, PREFS);
+    } catch (e) { continue; }
+    const fix = fixes.find((x) => x.fixName === 'inferFromUsage');
+    if (!fix) continue;
+    const mine = fix.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges);
+    if (!mine.length || mine.some((c) => /\bnever\b/.test(c.newText))) continue;
+    const key = JSON.stringify(mine);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    groups.push(groupOf(mine));
+  }
+  return bisectApply(project, rel, groups, (now, before, n) => now <= before - n);
+}
+
+/** Run the code-fix passes until nothing changes (at most `rounds` rounds). */
+function inferTypes(project, rel, rounds = 3) {
+  const applied = [];
+  if (optionalFromCallSites(project, rel)) applied.push('optionalFromCallSites');
+  for (let i = 0; i < rounds; i++) {
+    let changed = false;
+    // JSDoc first (the author's own types), then usage, so that members declared afterwards
+    // get the parameters' types
+    for (const [fixId, wanted] of COMBINED.slice(0, 2)) {
+      if (wanted(null, project.text(rel)) && guardedFix(project, rel, fixId)) { applied.push(fixId); changed = true; }
+    }
+    if (inferEach(project, rel)) { applied.push('inferFromUsage'); changed = true; }
+    for (const [fixId, wanted] of COMBINED.slice(2)) {
+      const codes = new Set(project.diagnostics(rel).map((d) => d.code));
+      if (!wanted(codes, project.text(rel))) continue;
+      if (guardedFix(project, rel, fixId)) { applied.push(fixId); changed = true; }
+    }
+    if (!changed) break;
+  }
+  return applied;
+}
+
+/** Every `any` keyword in the file that can become `unknown` without new errors does. */
+function narrowAny(project, rel) {
+  const text = project.text(rel);
+  const sf = ts.createSourceFile(rel, text, ts.ScriptTarget.Latest, true);
+  const edits = [];
+  (function visit(n) {
+    if (n.kind === ts.SyntaxKind.AnyKeyword) edits.push({ start: n.getStart(sf), end: n.getEnd(), text: 'unknown' });
+    ts.forEachChild(n, visit);
+  })(sf);
+  return bisectApply(project, rel, edits, (now, before) => now <= before);
+}
+
+module.exports = { inferTypes, narrowAny, combinedFix, guardedFix, FORMAT, PREFS };

@@ -1,0 +1,195 @@
+"""`JsToTsRecipe`: JavaScript to strict TypeScript, verified by tsc and the project's tests.
+
+Core layer. Per file the agents run (recipe-driven policy): rename, module syntax, types
+from TypeScript's code fixes, types chosen by the model, finalize. Renames and module syntax
+come first for every file of an agent so later type passes see TypeScript importers.
+`verify` materializes the staged view, counts tsc errors against the original project's
+(see `kimi_code.verify.tsc` for the baseline), strips the types back to JavaScript at the
+original paths in a copy and runs the project's own tests there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kimi_code.errors import KimiError
+from kimi_code.model.changes import ChangeSet, FileChange
+from kimi_code.recipes.base import Diagnostic, TestOutcome, Tool, Verification, Workspace
+from kimi_code.recipes.js_to_ts import paths
+from kimi_code.recipes.js_to_ts.project import declaration_changes, tsconfig_change
+from kimi_code.recipes.js_to_ts.tools import build_tools
+from kimi_code.verify.tests import regression_reason, run_tests
+from kimi_code.verify.tsc import check_project, strip_types, type_metrics
+
+if TYPE_CHECKING:
+    from kimi_code.index import WorkspaceIndex
+
+__all__ = ["JsToTsRecipe"]
+
+_PER_FILE = ("jsts_infer", "jsts_model_types", "jsts_finalize")
+
+
+class JsToTsRecipe:
+    """JavaScript to TypeScript with real types (see the module docstring)."""
+
+    name = "js-to-ts"
+    description = (
+        "Convert JavaScript to strict TypeScript with real types, verified by tsc and tests."
+    )
+
+    def __init__(self, *, run_tests: bool = True) -> None:
+        """Create the recipe; `run_tests=False` skips the project's tests in `verify`."""
+        self.run_tests = run_tests
+
+    def select_files(self, index: WorkspaceIndex, scope: Sequence[str] | None) -> list[str]:
+        """JavaScript sources of the workspace (tests, configs and bundles are left alone)."""
+        return paths.select(index.files.keys(), scope)
+
+    def tools(self) -> Sequence[Tool]:
+        """The recipe's per-file operations."""
+        return build_tools()
+
+    def steps(self, files: Sequence[str]) -> Sequence[tuple[str, dict[str, Any]]]:
+        """Rename and convert every file first, then type each one."""
+        out: list[tuple[str, dict[str, Any]]] = [("jsts_rename", {"path": f}) for f in files]
+        out += [("jsts_module", {"path": f}) for f in files]
+        out += [(step, {"path": f}) for f in files for step in _PER_FILE]
+        return out
+
+    def fixup_steps(
+        self, files: Sequence[str], diagnostics: Sequence[Diagnostic]
+    ) -> Sequence[tuple[str, dict[str, Any]]]:
+        """Finalize again (last resort on what is left) each file that still has errors."""
+        flagged = {d.file for d in diagnostics}
+        chosen = [f for f in files if f in flagged or paths.ts_path(f) in flagged] or list(files)
+        return [("jsts_finalize", {"path": f}) for f in chosen]
+
+    async def prepare(
+        self, workspace: Workspace, index: WorkspaceIndex | None
+    ) -> Sequence[FileChange]:
+        """tsconfig.json (unless the project has one) and declarations of untyped dependencies.
+
+        Raises:
+            HelperError: the Node helper failed.
+        """
+        changes = [c for c in (tsconfig_change(workspace),) if c is not None]
+        sources = paths.select(workspace.files())
+        changes += await declaration_changes(workspace, sources)
+        return changes
+
+    async def verify(self, workspace: Workspace, index: WorkspaceIndex | None) -> Verification:
+        """Compare the staged result with the original project: tsc errors and tests.
+
+        Raises:
+            ConfigError: node, TypeScript or the project's package.json is broken.
+        """
+        materialize = getattr(workspace, "materialize", None)
+        changeset = getattr(workspace, "changeset", lambda: ChangeSet())()
+        if materialize is None:
+            raise KimiError("verify needs a StagedWorkspace (with materialize)")
+        with tempfile.TemporaryDirectory(prefix="kimi-jsts-") as tmp:
+            before_dir, after_dir = Path(tmp) / "before", Path(tmp) / "after"
+            _materialize_original(workspace.root, before_dir)
+            materialize(after_dir)
+            before = await _baseline_errors(before_dir)
+            after = await check_project(after_dir)
+            metrics = await type_metrics(after_dir)
+            tests_before = tests_after = None
+            if self.run_tests:
+                tests_before = await run_tests(before_dir)
+                if tests_before is not None:
+                    tests_after = await _tests_on_stripped(after_dir, changeset)
+        return _verdict(before, after.diagnostics, after.fatal, metrics, tests_before, tests_after)
+
+
+def _materialize_original(root: Path, dest: Path) -> None:
+    from kimi_code.edits.overlay import StagedWorkspace
+
+    StagedWorkspace(root).materialize(dest)
+
+
+def _has_own_typescript(project: Path) -> bool:
+    return any(
+        p.suffix in (".ts", ".tsx", ".mts", ".cts")
+        for p in project.rglob("*")
+        if "node_modules" not in p.parts and not p.name.endswith(".d.ts")
+    )
+
+
+async def _baseline_errors(project: Path) -> int:
+    """tsc errors of the original project: 0 when it has no TypeScript of its own to check."""
+    has_ts = await asyncio.to_thread(_has_own_typescript, project)
+    if not (has_ts and (project / "tsconfig.json").is_file()):
+        return 0
+    return (await check_project(project)).errors
+
+
+def _package_is_esm(project: Path) -> bool:
+    try:
+        data = json.loads((project / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("type") == "module"
+
+
+async def _tests_on_stripped(project: Path, changeset: ChangeSet) -> TestOutcome | None:
+    """Strip types back to JavaScript at the original paths, then run the project's tests."""
+    await strip_types(project, esm=_package_is_esm(project))
+    for change in changeset.changes:
+        if change.new_path is None or change.new_text is None:
+            continue
+        stripped = project / _stripped_name(change.new_path)
+        if stripped.is_file() and stripped != project / change.path:
+            stripped.replace(project / change.path)
+    return await run_tests(project)
+
+
+def _stripped_name(ts_name: str) -> str:
+    for ts, js in ((".tsx", ".js"), (".mts", ".mjs"), (".cts", ".cjs"), (".ts", ".js")):
+        if ts_name.endswith(ts):
+            return ts_name[: -len(ts)] + js
+    return ts_name
+
+
+def _verdict(
+    before: int,
+    diagnostics: Sequence[Diagnostic],
+    fatal: str | None,
+    metrics: dict[str, int],
+    tests_before: TestOutcome | None,
+    tests_after: TestOutcome | None,
+) -> Verification:
+    after = len(diagnostics) + (1 if fatal else 0)
+    reasons = []
+    if after > before:
+        per_file: dict[str, int] = {}
+        for d in diagnostics:
+            per_file[d.file] = per_file.get(d.file, 0) + 1
+        listed = ", ".join(f"{f} ({n})" for f, n in sorted(per_file.items()))
+        reasons.append(f"tsc errors went from {before} to {after}: {listed or fatal}")
+    regression = regression_reason(tests_before, tests_after)
+    if regression:
+        reasons.append(regression)
+    summary = "; ".join(reasons) or (
+        f"tsc errors {before} -> {after}; any {metrics.get('any', 0)}, "
+        f"suppressions {metrics.get('suppressions', 0)}"
+    )
+    return Verification(
+        ok=not reasons,
+        errors_before=before,
+        errors_after=after,
+        diagnostics=tuple(diagnostics),
+        tests_before=tests_before,
+        tests_after=tests_after,
+        summary=summary,
+        metrics={
+            "any_count": metrics.get("any", 0),
+            "suppressions": metrics.get("suppressions", 0),
+            "ts_files": metrics.get("ts_files", 0),
+        },
+    )

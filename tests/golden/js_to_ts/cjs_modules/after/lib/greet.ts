@@ -1,0 +1,5 @@
+'use strict';
+
+export = function greet(name: string) {
+  return 'Hello, ' + name.toUpperCase() + '!';
+};

@@ -1,0 +1,24 @@
+'use strict';
+
+class Counter {
+  declare history: number[];
+  declare label: string;
+  declare count: number;
+  constructor(start: number) {
+    this.count = start || 0;
+    this.label = 'counter';
+    this.history = [];
+  }
+
+  increment(step: any) {
+    this.history.push(this.count);
+    this.count += step;
+    return this.count;
+  }
+
+  describe() {
+    return this.label + ': ' + this.count;
+  }
+}
+
+export = Counter;

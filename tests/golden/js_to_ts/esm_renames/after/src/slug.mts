@@ -1,0 +1,3 @@
+export function slug(text: string) {
+  return text.trim().toLowerCase().replace(/\s+/g, '-');
+}

@@ -1,0 +1,83 @@
+"""The model step: narrow questions with an enum of types, answers kept only if they compile."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from kimi_code.edits.overlay import StagedWorkspace
+from kimi_code.llm.types import BackendInfo, ChatResponse, Message, StreamDelta, ToolSpec
+from kimi_code.recipes.base import ToolContext
+from kimi_code.recipes.js_to_ts.helper import shutdown_helpers
+from kimi_code.recipes.js_to_ts.tools import model_types
+
+SOURCE = """export function shout(text: unknown, times: unknown) {
+  return String(text).toUpperCase().repeat(times as number);
+}
+"""
+
+
+class ScriptedTypes:
+    """A test seam: answers each type question from a fixed map (name -> type)."""
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+        self.questions: list[str] = []
+        self.formats: list[dict[str, Any] | None] = []
+
+    @property
+    def info(self) -> BackendInfo:
+        return BackendInfo(name="scripted", model="scripted", supports_json_schema=True)
+
+    async def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        tools: Sequence[ToolSpec] = (),
+        response_format: dict[str, Any] | None = None,
+        grammar: str | None = None,
+        max_tokens: int | None = None,
+        temperature: float = 0.0,
+    ) -> ChatResponse:
+        question = messages[-1].content or ""
+        self.questions.append(question)
+        self.formats.append(response_format)
+        name = question.split("`")[3]
+        return ChatResponse(Message("assistant", json.dumps({"type": self.answers[name]})))
+
+    def stream(self, messages: Sequence[Message], **_: Any) -> AsyncIterator[StreamDelta]:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def _run(tmp_path: Path, answers: dict[str, str]) -> tuple[str, ScriptedTypes]:
+    (tmp_path / "shout.ts").write_text(SOURCE)
+    ws = StagedWorkspace(tmp_path)
+    backend = ScriptedTypes(answers)
+    ctx = ToolContext(workspace=ws, index=None, backend=backend, agent_id="a", files=("shout.ts",))
+    try:
+        result = await model_types(ctx, {"path": "shout.ts"})
+    finally:
+        await shutdown_helpers()
+    assert result.ok
+    text = result.changes[0].new_text if result.changes else SOURCE
+    assert text is not None
+    return text, backend
+
+
+async def test_compiling_answers_are_kept(tmp_path: Path) -> None:
+    text, backend = await _run(tmp_path, {"text": "string", "times": "number"})
+    assert "text: string" in text and "times: number" in text
+    schema = backend.formats[0]
+    assert schema is not None
+    assert "string" in schema["json_schema"]["schema"]["properties"]["type"]["enum"]
+
+
+async def test_answers_the_compiler_rejects_are_dropped(tmp_path: Path) -> None:
+    text, _ = await _run(tmp_path, {"text": "string", "times": "boolean"})
+    assert "text: string" in text
+    assert "times: unknown" in text  # `boolean as number` does not compile: kept as it was
