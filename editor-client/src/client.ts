@@ -41,7 +41,7 @@ export interface RunFinished {
     label: string;
     state: string;
     error?: string;
-    apply?: { applied: boolean; files: string[]; stale: PathReason[]; skipped: PathReason[]; failureReason: string | null };
+    apply?: { applied: boolean; files: string[]; stale: PathReason[]; skipped: PathReason[]; failureReason: string | null; redone?: string[] };
     report?: Record<string, unknown>;
 }
 
@@ -53,6 +53,8 @@ export interface Recipe {
 export interface ClientListener {
     onAgentProgress(event: AgentProgress): void;
     onRunFinished(event: RunFinished): void;
+    /** The server came up (true) or went away (false: stopped, crashed, restarting). */
+    onServerState(running: boolean): void;
 }
 
 const MAX_RESTARTS = 5;
@@ -83,7 +85,10 @@ export class KimiClient {
         const client = new LanguageClient('kimiCode', 'Kimi Code', serverOptions, clientOptions);
         client.onNotification('kimiCode/agentProgress', (e: AgentProgress) => this.listener.onAgentProgress(e));
         client.onNotification('kimiCode/runFinished', (e: RunFinished) => this.listener.onRunFinished(e));
-        client.onDidChangeState((e) => log.info(`language server ${State[e.newState]}`));
+        client.onDidChangeState((e) => {
+            log.info(`language server ${State[e.newState]}`);
+            this.listener.onServerState(e.newState === State.Running);
+        });
         this.client = client;
         this.ready = client.start();
         await this.ready;

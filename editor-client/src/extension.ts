@@ -38,10 +38,12 @@ export async function activate(context: api.ExtensionContext): Promise<void> {
         cancel: (runId, agentId) => void cancel(runId, agentId),
     }, budgets);
     let ready = false;
+    let everReady = false;
     const updateStatus = (): void => {
         if (running.size === 0) {
-            status.text = ready ? '$(sparkle) Kimi' : '$(loading~spin) Kimi: starting';
-            status.tooltip = ready ? 'Kimi Code: ready. Click for the swarm panel.' : 'Kimi Code: starting';
+            const waiting = everReady ? 'restarting' : 'starting';
+            status.text = ready ? '$(sparkle) Kimi' : `$(loading~spin) Kimi: ${waiting}`;
+            status.tooltip = ready ? 'Kimi Code: ready. Click for the swarm panel.' : `Kimi Code: ${waiting}`;
             status.show();
             return;
         }
@@ -63,6 +65,18 @@ export async function activate(context: api.ExtensionContext): Promise<void> {
             panel.runFinished(e);
             updateStatus();
             announce(e);
+        },
+        onServerState: (up) => {
+            ready = up;
+            everReady ||= up;
+            if (!up) {
+                // runs die with their server: end them visibly instead of spinning forever
+                for (const runId of running.keys()) {
+                    panel.runFinished({ runId, label: runId, state: 'failed', error: 'the language server exited' });
+                }
+                running.clear();
+            }
+            updateStatus();
         },
     });
     const c = client;
@@ -91,11 +105,7 @@ export async function activate(context: api.ExtensionContext): Promise<void> {
         }),
     );
     updateStatus();
-    await guard(async () => {
-        await c.start();
-        ready = true;
-        updateStatus();
-    });
+    await guard(() => c.start());
 }
 
 export async function deactivate(): Promise<void> {
@@ -195,6 +205,11 @@ function announce(e: RunFinished): void {
     } else if (e.apply) {
         const stale = e.apply.stale.map((s) => s.path);
         const applied = e.apply.applied ? `applied changes to ${e.apply.files.length} files` : `edit not applied${e.apply.failureReason ? ': ' + e.apply.failureReason : ''}`;
-        api.showInfo(`Kimi: ${applied}${stale.length ? `; changed meanwhile, left alone: ${stale.join(', ')}` : ''}`);
+        const redone = e.apply.redone ?? [];
+        const notes = [
+            redone.length ? `; changed meanwhile, redone on your current text: ${redone.join(', ')}` : '',
+            stale.length ? `; changed meanwhile, left alone: ${stale.join(', ')}` : '',
+        ];
+        api.showInfo(`Kimi: ${applied}${notes.join('')}`);
     }
 }

@@ -132,7 +132,9 @@ function render(run, budgets) {
   const result = document.getElementById('result');
   const fin = run.finished;
   result.textContent = !fin ? '' : fin.error ? 'Failed: ' + fin.error
+    : fin.state === 'cancelled' ? 'Cancelled: nothing was changed'
     : fin.apply ? (fin.apply.applied ? 'Applied ' + fin.apply.files.length + ' files' : 'Not applied' + (fin.apply.failureReason ? ': ' + fin.apply.failureReason : ''))
+      + (fin.apply.redone && fin.apply.redone.length ? '; redone on the current text: ' + fin.apply.redone.join(', ') : '')
       + (fin.apply.stale.length ? '; stale: ' + fin.apply.stale.map(s => s.path).join(', ') : '') : 'Run ' + fin.state;
   document.getElementById('cancel-all').disabled = run.state !== 'running';
   for (const a of agents.sort((x, y) => x.agentId.localeCompare(y.agentId))) {

@@ -19,7 +19,7 @@ from pygls.lsp.server import LanguageServer
 from kimi_code.lsp.convert import ClientEditSupport, DocumentSnapshot, path_to_uri, workspace_edit
 from kimi_code.model.changes import FileChange, content_hash
 
-__all__ = ["ApplyOutcome", "apply_changes", "snapshot_changes"]
+__all__ = ["ApplyOutcome", "apply_changes", "snapshot_changes", "snapshot_document"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,8 @@ class ApplyOutcome:
     """Paths left out because the client cannot express them (no rename support...)."""
     failure_reason: str | None = None
     """The editor's reason for not applying, if it gave one."""
+    redone: tuple[str, ...] = ()
+    """Stale paths whose task was run again on the current text (sent if in `files`)."""
 
     def to_json(self) -> dict[str, Any]:
         """JSON form for `kimiCode/runFinished`."""
@@ -45,10 +47,11 @@ class ApplyOutcome:
             "stale": [{"path": p, "reason": r} for p, r in self.stale.items()],
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped.items()],
             "failureReason": self.failure_reason,
+            "redone": list(self.redone),
         }
 
 
-def _snapshot(server: LanguageServer, root: Path, rel: str) -> DocumentSnapshot | None:
+def snapshot_document(server: LanguageServer, root: Path, rel: str) -> DocumentSnapshot | None:
     """The editor's view of `rel`: the open buffer if open, else disk; None if missing."""
     uri = path_to_uri(root, rel)
     doc = server.workspace.text_documents.get(uri)
@@ -79,7 +82,7 @@ def snapshot_changes(
     snapshots: dict[str, DocumentSnapshot] = {}
     stale: dict[str, str] = {}
     for change in changes:
-        snap = _snapshot(server, root, change.path)
+        snap = snapshot_document(server, root, change.path)
         target_exists = bool(change.new_path) and (root / (change.new_path or "")).exists()
         reason = _stale_reason(change, snap, target_exists)
         if reason is not None:

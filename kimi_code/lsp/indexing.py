@@ -8,6 +8,7 @@ index follows the buffers, not just the disk.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
 from pathlib import Path
@@ -21,6 +22,37 @@ from kimi_code.lsp.progress import WorkProgress
 __all__ = ["IndexKeeper"]
 
 log = logging.getLogger(__name__)
+_HEARTBEAT_S = 1.0
+
+
+def _count_sources(root: Path) -> int:
+    from kimi_code.index.walk import walk_workspace
+
+    return len(walk_workspace(root).sources)
+
+
+async def _build_reporting(root: Path, total: int, progress: WorkProgress) -> Any:
+    """`build_index(root)` off the loop, reporting counts while it parses."""
+    from kimi_code.index import build_index
+
+    loop = asyncio.get_running_loop()
+    kwargs: dict[str, Any] = {}
+    if "on_progress" in inspect.signature(build_index).parameters:
+        step = max(1, total // 20)  # about 20 reports, not one per file
+
+        def on_progress(done: int, of: int) -> None:
+            if done % step == 0 or done == of:
+                pct = int(100 * done / max(1, of))
+                loop.call_soon_threadsafe(progress.report, f"{done}/{of} files", pct)
+
+        kwargs["on_progress"] = on_progress
+    job = asyncio.ensure_future(asyncio.to_thread(build_index, root, **kwargs))
+    started = time.monotonic()
+    while not job.done():
+        await asyncio.wait({job}, timeout=_HEARTBEAT_S)
+        if not job.done() and not kwargs:
+            progress.report(f"parsing {total} files ({time.monotonic() - started:.0f}s)")
+    return job.result()
 
 
 class IndexKeeper:
@@ -36,14 +68,19 @@ class IndexKeeper:
         self._pending: dict[str, str] = {}
 
     async def build(self, server: LanguageServer) -> None:
-        """Build the index in a worker thread, reporting `$/progress` to the editor."""
+        """Build the index in a worker thread, reporting `$/progress` with file counts.
+
+        The sequence is begin -> "0/N files" -> (per-file counts when the index engine
+        offers an `on_progress` callback, else a heartbeat while it parses) -> "N/N files"
+        -> end with the summary.
+        """
         progress = WorkProgress(server, "Kimi: indexing workspace", token="kimiCode/index")
-        await progress.begin(str(self.root))
+        await progress.begin(f"scanning {self.root}")
         started = time.monotonic()
         try:
-            from kimi_code.index import build_index
-
-            self.index = await asyncio.to_thread(build_index, self.root)
+            total = await asyncio.to_thread(_count_sources, self.root)
+            progress.report(f"0/{total} files", 0)
+            self.index = await _build_reporting(self.root, total, progress)
         except Exception as exc:  # reported to the user; the server keeps serving
             self.error = f"{type(exc).__name__}: {exc}"
             log.exception("indexing %s failed", self.root)
@@ -54,8 +91,10 @@ class IndexKeeper:
         for rel, text in self._pending.items():
             self._update(rel, text)
         self._pending.clear()
+        indexed = len(self.index.files)
+        progress.report(f"{indexed}/{max(total, indexed)} files", 100)
         seconds = time.monotonic() - started
-        progress.end(f"indexed {len(self.index.files)} files in {seconds:.2f}s")
+        progress.end(f"indexed {indexed} files in {seconds:.2f}s")
 
     def document_changed(self, rel: str, text: str) -> None:
         """Re-index one file from the editor's buffer (queued until the first build ends)."""

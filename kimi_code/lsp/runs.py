@@ -11,16 +11,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pygls.lsp.server import LanguageServer
 
 from kimi_code.errors import KimiError
-from kimi_code.lsp.apply import ApplyOutcome, apply_changes
+from kimi_code.lsp.apply import ApplyOutcome, apply_changes, snapshot_changes, snapshot_document
 from kimi_code.lsp.convert import agent_progress
 from kimi_code.lsp.progress import WorkProgress
+from kimi_code.lsp.redo import redo_stale
 from kimi_code.model.events import AgentEvent, AgentState
 
 __all__ = ["AGENT_PROGRESS", "RUN_FINISHED", "RunSession"]
@@ -49,6 +50,12 @@ class RunSession:
     dry_run: bool
     handle: Any = None
     """The run API's `RunHandle` (set once `start_run` returned)."""
+    request: Any = None
+    """The run's `RunRequest` (reused to redo files that went stale)."""
+    backend: Any = None
+    """The backend the run was given (None: chosen from the request's model spec)."""
+    redo_handle: Any = None
+    """The follow-up run redoing stale files, while it goes."""
     state: str = "running"
     started: float = field(default_factory=time.monotonic)
     agents: dict[str, AgentEvent] = field(default_factory=dict)
@@ -71,6 +78,8 @@ class RunSession:
         if agent_id is None and self.state == "running":
             self.state = "cancelling"
         self.handle.cancel(agent_id)
+        if agent_id is None and self.redo_handle is not None:
+            self.redo_handle.cancel()
 
     def summary(self) -> dict[str, Any]:
         """JSON row for `kimiCode.runs`."""
@@ -115,7 +124,8 @@ class RunSession:
             self._drain()
             payload["report"] = report.to_json()
             payload["apply"] = (await self._apply(report)).to_json()
-            self.state = _STATES.get(report.status, "finished")
+            cancelled = self.state == "cancelling"  # during the redo of stale files
+            self.state = "cancelled" if cancelled else _STATES.get(report.status, "finished")
         except asyncio.CancelledError:
             if not self.handle.done:
                 raise  # the server itself is going down
@@ -135,8 +145,31 @@ class RunSession:
         self.server.protocol.notify(RUN_FINISHED, payload)
 
     async def _apply(self, report: Any) -> ApplyOutcome:
-        """Send a verified change set to the editor; anything else is reported, not sent."""
+        """Send a verified change set to the editor; anything else is reported, not sent.
+
+        Files that moved after their agent read them are redone on the current text first
+        (`redo.py`); only the ones whose redo fails too are reported as stale.
+        """
         if report.status != "ready" or self.dry_run or self.state != "running":
             return ApplyOutcome(applied=False, failure_reason=report.reason)
-        changes = report.changeset.changes
-        return await apply_changes(self.server, self.root, changes, f"Kimi: {self.label}")
+        changes = list(report.changeset.changes)
+        _fresh, stale = snapshot_changes(self.server, self.root, changes)
+        if not stale or self.request is None:
+            return await apply_changes(self.server, self.root, changes, f"Kimi: {self.label}")
+        if self.progress is not None:
+            self.progress.report(f"redoing {len(stale)} file(s) changed during the run")
+        buffers = {
+            p: snap.text
+            for p in stale
+            if (snap := snapshot_document(self.server, self.root, p)) is not None
+        }
+        redo = await redo_stale(self.request, stale, buffers, self.backend, self._set_redo)
+        if self.state != "running":
+            return ApplyOutcome(applied=False, failure_reason="cancelled")
+        changes = [c for c in changes if c.path not in stale] + list(redo.changes)
+        outcome = await apply_changes(self.server, self.root, changes, f"Kimi: {self.label}")
+        redone = tuple(c.path for c in redo.changes if c.path in outcome.files)
+        return replace(outcome, stale={**outcome.stale, **redo.failed}, redone=redone)
+
+    def _set_redo(self, handle: Any) -> None:
+        self.redo_handle = handle

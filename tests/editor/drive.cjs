@@ -2,8 +2,13 @@
 // a code action converts one file, then "Kimi: Swarm refactor" from the command palette
 // converts the rest; each time the swarm panel fills, the refactor preview is accepted
 // and the explorer shows the .ts files. Waits on visible state only, never on time.
-// Env: KIMI_URL, KIMI_OUT (screenshots), KIMI_CHROMIUM. Prints one JSON line of findings.
+// Then, on the panel, it cancels one agent of a run by its row and the rest with
+// "Cancel all"; kills the language server and waits for the extension to restart it; and
+// runs "Kimi: Refactor selection…", answering its input box.
+// Env: KIMI_URL, KIMI_OUT (screenshots), KIMI_CHROMIUM, KIMI_SERVER_PID_FILE (the server
+// writes its pid there). Prints one JSON line of findings.
 'use strict';
+const fs = require('fs');
 const { chromium } = require('playwright-core');
 
 const URL = process.env.KIMI_URL;
@@ -110,6 +115,73 @@ async function swarm(page) {
     await shot(page, '6-finished');
 }
 
+async function cancelFromPanel(page) {
+    await palette(page, 'Kimi: Swarm refactor');
+    await pick(page, process.env.KIMI_RECIPE || 'js-to-ts');
+    await pick(page, 'Workspace');
+    const frame = panelFrame(page);
+    await frame.locator('#title', { hasText: /\(running\)$/ }).waitFor();
+    const row = frame.locator('tr.agent:has(button.cancel-agent)').first();
+    await row.waitFor();
+    const agentId = await row.getAttribute('data-agent-id');
+    await frame.locator(`tr.agent[data-agent-id="${agentId}"] button.cancel-agent`).click();
+    const cancelled = frame.locator(`tr.agent[data-agent-id="${agentId}"][data-state="cancelled"]`);
+    await cancelled.waitFor();
+    findings.cancelledAgent = { agentId, state: await cancelled.getAttribute('data-state') };
+    await shot(page, '4a-agent-cancelled');
+    await frame.locator('#cancel-all:not([disabled])').click();
+    await frame.locator('body[data-run-state="cancelled"]').waitFor();
+    findings.cancelAll = { runState: 'cancelled', result: await frame.locator('#result').innerText() };
+    await shot(page, '4b-run-cancelled');
+}
+
+function pidChange(file, oldPid) {
+    // the restarted server writes its pid: watch the file (events, not a timer loop)
+    return new Promise((resolve, reject) => {
+        let watcher;
+        const timer = setTimeout(() => { watcher.close(); reject(new Error('server was not restarted')); }, STEP_MS);
+        const check = () => {
+            const pid = Number(fs.readFileSync(file, 'utf8'));
+            if (pid > 0 && pid !== oldPid) { watcher.close(); clearTimeout(timer); resolve(pid); }
+        };
+        watcher = fs.watch(file, check);
+        check();
+    });
+}
+
+async function crashRestart(page) {
+    const file = process.env.KIMI_SERVER_PID_FILE;
+    const oldPid = Number(fs.readFileSync(file, 'utf8'));
+    process.kill(oldPid, 'SIGKILL');
+    const newPid = await pidChange(file, oldPid);
+    // the status bar reads "Kimi: restarting" until the new server is up, then "Kimi"
+    await page.locator('.statusbar-item', { hasText: /Kimi$/ }).first().waitFor();
+    findings.restart = { oldPid, newPid };
+    await shot(page, '7-restarted');
+}
+
+async function refactorSelection(page) {
+    await (await explorerItem(page, 'money.ts')).click();
+    const editor = page.locator('.monaco-editor .view-lines').first();
+    await editor.click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.locator('.statusbar-item', { hasText: /selected/ }).first().waitFor();
+    await palette(page, 'Kimi: Refactor selection…');
+    const prompt = page.locator('.quick-input-widget').getByText(/^Refactor lines/).first();
+    await prompt.waitFor({ state: 'visible' });
+    const text = await prompt.innerText();
+    await page.locator('.quick-input-widget input').fill('extract a helper for cents');
+    await shot(page, '8-instruction');
+    await page.keyboard.press('Enter');
+    const frame = panelFrame(page);
+    const title = frame.locator('#title', { hasText: /On lines .*\((finished|not_applied|failed)\)$/ });
+    await title.waitFor();
+    findings.refactorSelection = { prompt: text, title: await title.innerText(), result: await frame.locator('#result').innerText() };
+    await shot(page, '9-refactor-selection');
+}
+
 (async () => {
     const browser = await chromium.launch({
         executablePath: process.env.KIMI_CHROMIUM || '/usr/bin/chromium',
@@ -126,7 +198,10 @@ async function swarm(page) {
         await page.locator('.statusbar-item', { hasText: /Kimi$/ }).first().waitFor();
         await shot(page, '0-opened');
         await codeAction(page);
+        await cancelFromPanel(page);
         await swarm(page);
+        await crashRestart(page);
+        await refactorSelection(page);
         findings.ok = true;
     } catch (err) {
         findings.ok = false;

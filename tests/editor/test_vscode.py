@@ -82,14 +82,23 @@ def _wait_for_disk(workspace: Path, expected: set[str], limit: float = 30) -> bo
 
 
 @pytest.fixture
-def editor(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def editor(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     """A code-server with the packaged extension, opened on a copy of examples/."""
     missing = [p for p in (CODE_SERVER, NODE24 / "node", VSIX) if not p.exists()]
     assert not missing, f"run `bash scripts/setup-editor.sh` first; missing: {missing}"
     workspace = tmp_path / "shop"
     skip = shutil.ignore_patterns("node_modules", ".kimi")
     shutil.copytree(REPO / "examples", workspace, ignore=skip)
-    server = [sys.executable, str(REPO / "tests/e2e/lsp/scripted_server.py"), "--script", "weak"]
+    # "slow" (1.5 s per file): time to cancel an agent from the panel; the pid file lets
+    # the driver kill the server to check that the extension restarts it
+    server = [
+        sys.executable,
+        str(REPO / "tests/e2e/lsp/scripted_server.py"),
+        "--script",
+        "slow",
+        "--pid-file",
+        str(tmp_path / "server.pid"),
+    ]
     (workspace / ".vscode").mkdir(exist_ok=True)
     (workspace / ".vscode/settings.json").write_text(
         json.dumps({"kimiCode.serverCommand": server, "kimiCode.maxAgents": 4})
@@ -136,7 +145,7 @@ def editor(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
-        yield f"{url}/?folder={workspace}", workspace
+        yield f"{url}/?folder={workspace}", workspace, tmp_path / "server.pid"
     finally:
         proc.terminate()
         try:
@@ -146,8 +155,8 @@ def editor(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         log.close()
 
 
-def test_swarm_refactor_and_code_action_in_vscode(editor: tuple[str, Path]) -> None:
-    url, workspace = editor
+def test_swarm_refactor_and_code_action_in_vscode(editor: tuple[str, Path, Path]) -> None:
+    url, workspace, pid_file = editor
     js_before = sorted(p.relative_to(workspace).as_posix() for p in workspace.rglob("*.js"))
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
@@ -157,6 +166,7 @@ def test_swarm_refactor_and_code_action_in_vscode(editor: tuple[str, Path]) -> N
         "KIMI_OUT": str(OUT),
         "KIMI_RECIPE": "to-ts-test",
         "NODE_PATH": str(BUILD / "editor" / "node_modules"),
+        "KIMI_SERVER_PID_FILE": str(pid_file),
     }
     done = subprocess.run(
         ["node", str(Path(__file__).with_name("drive.cjs"))],
@@ -172,9 +182,21 @@ def test_swarm_refactor_and_code_action_in_vscode(editor: tuple[str, Path]) -> N
     assert "Kimi: Add types to selection" in findings["codeActions"]
     assert findings["agents"] >= 2 and set(findings["agentStates"]) == {"done"}
     assert findings["result"].startswith("Applied")
+    # cancel from the panel: one agent's row, then the whole run; nothing was applied
+    assert findings["cancelledAgent"]["state"] == "cancelled"
+    assert findings["cancelAll"]["runState"] == "cancelled"
+    assert findings["cancelAll"]["result"] == "Cancelled: nothing was changed"
+    # the server was killed; the extension restarted it (a new process) and it answers
+    assert findings["restart"]["newPid"] != findings["restart"]["oldPid"]
+    # "Refactor selection…" asked for an instruction and ran it on the selection
+    # (the scripted model plans the named file and edits nothing: "nothing to change")
+    assert "On lines 1-2 of src/money.ts" in findings["refactorSelection"]["title"]
+    assert findings["refactorSelection"]["title"].endswith("(not_applied)"), findings
+    assert findings["refactorSelection"]["result"] == "Not applied: nothing to change"
+    assert findings["refactorSelection"]["prompt"].startswith("Refactor lines 1-2 of src/money.ts")
     # the accepted edits reach the disk: every .js file became .ts; money.ts by the js-to-ts
     # code action (typed), the others by the palette's run (the test recipe's header)
     expected = {rel[:-3] + ".ts" for rel in js_before}
     assert _wait_for_disk(workspace, expected), _disk_state(workspace, expected)
     assert "cents: number" in (workspace / "src/money.ts").read_text()
-    assert (OUT / "6-finished.png").is_file()
+    assert (OUT / "6-finished.png").is_file() and (OUT / "9-refactor-selection.png").is_file()

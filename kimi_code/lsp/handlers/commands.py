@@ -44,6 +44,7 @@ async def start_session(server: KimiLanguageServer, args: SwarmArgs) -> RunSessi
         apply=False,
     )
     session = RunSession(server, server.root, args.label, args.dry_run)
+    session.request, session.backend = request, server.backend
     session.handle = await start_run(
         request, on_event=session.on_event, backend=server.backend, index=server.keeper.index
     )

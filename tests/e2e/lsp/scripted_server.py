@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +24,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--script", default="weak")
     parser.add_argument("--log-file", default=None)
+    parser.add_argument("--pid-file", default=None, help="write this process's id here")
     args = parser.parse_args()
+    if args.pid_file:
+        Path(args.pid_file).write_text(str(os.getpid()))
     if args.log_file:
         logging.basicConfig(filename=args.log_file, level=logging.DEBUG)
     create_server(backend=backend_for(args.script)).start_io()

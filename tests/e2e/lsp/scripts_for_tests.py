@@ -2,27 +2,32 @@
 
 `backend_for(name)` returns the `ChatBackend` the scripted server hands to every run:
   none        no override: the server picks the backend from its settings (product path)
-  weak        a non-tool-calling model, so agents follow the recipe's own steps
+  weak        a non-tool-calling model, so agents follow the recipe's own steps; it plans
+              a free-form instruction onto the files the instruction names
   slow        weak, and the test recipe's tool takes 1.5 s per file (time to cancel)
 
 `register_test_recipe()` adds "to-ts-test": every `.js` file in scope is renamed to `.ts`
-with a header line prepended; verification always passes. It exercises the real swarm
-(planner, coordinator, staged workspace) without depending on the js-to-ts toolchain.
+with a header line prepended; verification passes unless a converted file holds FAIL_MARK.
+It exercises the real swarm (planner, coordinator, staged workspace) without depending on
+the js-to-ts toolchain.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from kimi_code.llm.scripted import ScriptedBackend, Turn
-from kimi_code.llm.types import BackendInfo, ChatBackend, ToolSpec
+from kimi_code.llm.types import BackendInfo, ChatBackend, Message, ToolSpec
 from kimi_code.model.changes import FileChange, content_hash
 from kimi_code.recipes import registry
 from kimi_code.recipes.base import Diagnostic, Tool, ToolContext, ToolResult, Verification
 
 HEADER = "// converted by kimi (test recipe)\n"
+FAIL_MARK = "// kimi-test: fail verification"
 WEAK = BackendInfo(name="weak", model="weak", capable=False)
 
 
@@ -66,6 +71,10 @@ class ToTsTestRecipe:
         return []
 
     async def verify(self, workspace: Any, index: Any) -> Verification:
+        converted = [p for p in workspace.files() if p.endswith(".ts")]
+        bad = [p for p in converted if FAIL_MARK in workspace.read_text(p)]
+        if bad:
+            return Verification(ok=False, errors_before=0, errors_after=len(bad), summary="marked")
         return Verification(ok=True, errors_before=0, errors_after=0, summary="ok")
 
     def fixup_steps(
@@ -82,4 +91,16 @@ def backend_for(name: str) -> ChatBackend | None:
         raise SystemExit(f"unknown script {name!r}")
     recipe = ToTsTestRecipe(delay=1.5 if name == "slow" else 0.0)
     registry.register_recipe(recipe.name, lambda: recipe)
-    return ScriptedBackend(lambda _messages: Turn(content=""), info=WEAK)
+    return ScriptedBackend(_weak_answer, info=WEAK)
+
+
+def _weak_answer(messages: Sequence[Message]) -> Turn:
+    """A weak model: plans instruction runs onto the files the instruction names, and
+    otherwise answers without tool calls (agents then change nothing)."""
+    text = (messages[-1].content or "") if messages else ""
+    if "Choose the files that must change" not in text:
+        return Turn(content="")
+    asked = text.split("These are the repository's files", 1)[0]
+    listed = re.findall(r"^- (\S+) \(", text, re.MULTILINE)
+    picks = [{"path": p, "task": "do what the user asked"} for p in listed if p in asked]
+    return Turn(content=json.dumps({"files": picks}))

@@ -35,9 +35,19 @@ async def test_initialize_announces_commands_and_indexes_with_progress(start: An
     } <= commands
     assert caps.code_action_provider is not None
     end = await asyncio.wait_for(_index_end(session), 60)
-    begin = session.client.progress_reports["kimiCode/index"][0]
+    begin, *reports, _end = session.client.progress_reports["kimiCode/index"]
     assert isinstance(begin, lsp.WorkDoneProgressBegin)
     assert end.message and end.message.startswith("indexed "), end.message
+    # reports carry file counts: 0/N first, N/N last, percentages never go back
+    assert all(isinstance(r, lsp.WorkDoneProgressReport) for r in reports)
+    total = sum(1 for p in session.root.rglob("*.js") if "node_modules" not in p.parts)
+    counts = [r.message for r in reports if r.message and r.message.endswith(" files")]
+    assert counts[0].startswith("0/") and int(counts[0].split("/")[1].split()[0]) >= total
+    done, of = counts[-1].split()[0].split("/")
+    assert done == of and int(done) >= total and reports[-1].percentage == 100
+    percentages = [r.percentage for r in reports]
+    assert percentages == sorted(percentages)
+    assert end.message == f"indexed {done} files in {end.message.split(' in ')[1]}"
     stats = await session.client.workspace_execute_command_async(
         lsp.ExecuteCommandParams(command="kimiCode.index")
     )

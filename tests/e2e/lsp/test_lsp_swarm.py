@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from lsprotocol import types as lsp
-from scripts_for_tests import HEADER
+from scripts_for_tests import FAIL_MARK, HEADER
 
 pytestmark = pytest.mark.e2e
 
@@ -104,17 +104,80 @@ async def test_cancel_from_the_progress_bar(start: Any) -> None:
     assert finished["state"] == "cancelled" and session.edits == []
 
 
-async def test_document_edited_in_the_editor_is_reported_not_overwritten(start: Any) -> None:
-    session = await start()
-    original = (session.root / "src/money.js").read_text()
-    session.open("src/money.js", text=original + "// unsaved edit\n", version=7)
-    _run_id, finished = await session.run(recipe="to-ts-test", maxAgents=4)
-    assert [s["path"] for s in finished["apply"]["stale"]] == ["src/money.js"]
+def _apply_edits(text: str, edits: list[Any]) -> str:
+    """Apply whole-line LSP text edits (ASCII text) the way an editor does."""
+    lines = text.splitlines(keepends=True)
+
+    def offset(pos: lsp.Position) -> int:
+        return sum(len(line) for line in lines[: pos.line]) + pos.character
+
+    for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        start, end = offset(edit.range.start), offset(edit.range.end)
+        text = text[:start] + edit.new_text + text[end:]
+    return text
+
+
+async def _edit_mid_run(session: Any, rel: str, new_text: str) -> tuple[str, dict[str, Any]]:
+    """Start a slow run, change `rel` in the editor once agents work, wait for the end."""
+    result = await session.client.workspace_execute_command_async(
+        lsp.ExecuteCommandParams(
+            command="kimiCode.swarmRefactor", arguments=[{"recipe": "to-ts-test", "maxAgents": 4}]
+        )
+    )
+    await asyncio.wait_for(session.on_first_event.wait(), 30)
+    session.open(rel, text=new_text, version=7)
+    run_id = result["runId"]
+    return run_id, await asyncio.wait_for(session.finished_future(run_id), 60)
+
+
+async def test_document_edited_mid_run_is_redone_on_the_new_text(start: Any) -> None:
+    session = await start(script="slow")
+    disk = (session.root / "src/money.js").read_text()
+    new_text = "// edited in the editor mid-run\n" + disk.split("\n", 1)[1]
+    _run_id, finished = await _edit_mid_run(session, "src/money.js", new_text)
+    assert finished["state"] == "finished", finished
+    assert finished["apply"]["stale"] == [] and finished["apply"]["redone"] == ["src/money.js"]
+    [params] = session.edits
+    renames, edits = _changes(params)
+    assert len(renames) == js_files(session) == len(edits)
+    [money] = [e for e in edits if e.text_document.uri.endswith("src/money.ts")]
+    # the redone edit turns the editor's NEW text into the recipe's output: the user's edit
+    # survives (an edit built from the old text would have reverted the first line)
+    assert _apply_edits(new_text, money.edits) == HEADER + new_text
+    assert [e.new_text for e in money.edits] == [HEADER]
+    assert (session.root / "src/money.js").read_text() == disk  # the server never writes
+
+
+async def test_document_whose_redo_fails_is_reported_not_overwritten(start: Any) -> None:
+    session = await start(script="slow")
+    new_text = (session.root / "src/money.js").read_text() + FAIL_MARK + "\n"
+    _run_id, finished = await _edit_mid_run(session, "src/money.js", new_text)
+    [stale] = finished["apply"]["stale"]
+    assert stale["path"] == "src/money.js" and "redone on the current text, but" in stale["reason"]
+    assert finished["apply"]["redone"] == []
     [params] = session.edits
     renames, edits = _changes(params)
     assert len(renames) == js_files(session) - 1
     assert not any(e.text_document.uri.endswith(("src/money.js", "src/money.ts")) for e in edits)
     assert not any(r.old_uri.endswith("src/money.js") for r in renames)
+
+
+async def test_file_deleted_after_the_agent_read_it_is_reported(start: Any) -> None:
+    session = await start(script="slow")
+    result = await session.client.workspace_execute_command_async(
+        lsp.ExecuteCommandParams(
+            command="kimiCode.swarmRefactor", arguments=[{"recipe": "to-ts-test", "maxAgents": 4}]
+        )
+    )
+    run_id = result["runId"]
+    while not any(e["state"] == "done" and e["file"] for e in session.agent_events):
+        await asyncio.wait_for(session.client.wait_for_notification("kimiCode/agentProgress"), 30)
+    gone = next(e["file"] for e in session.agent_events if e["state"] == "done" and e["file"])
+    (session.root / gone).unlink()
+    finished = await asyncio.wait_for(session.finished_future(run_id), 60)
+    assert [(s["path"], "deleted" in s["reason"]) for s in finished["apply"]["stale"]] == [
+        (gone, True)
+    ]
 
 
 async def test_rejected_edit_is_reported(start: Any) -> None:
@@ -137,3 +200,45 @@ async def test_real_js_to_ts_recipe_sends_an_edit_only_when_verified(start: Any)
         assert {r.old_uri.rsplit("/ws/", 1)[1] for r in renames} == renamed
     else:  # verification said no: the editor is never asked to apply a worse project
         assert session.edits == [] and finished["apply"]["applied"] is False
+
+
+async def test_instruction_run_on_a_selection_plans_that_file(start: Any) -> None:
+    session = await start()
+    instruction = "On lines 1-3 of src/money.js: extract a helper. Change nothing else."
+    paths = [session.uri("src/money.js")]
+    _run_id, finished = await session.run(instruction=instruction, paths=paths, maxAgents=1)
+    # the weak model makes no edit: the run ends "nothing to change", and no edit is sent
+    assert finished["state"] == "not_applied" and "error" not in finished, finished
+    assert finished["apply"]["failureReason"] == "nothing to change" and session.edits == []
+    report = finished["report"]
+    assert [f["path"] for f in report["per_file"]] == ["src/money.js"], report
+    agents = {e["agentId"] for e in session.agent_events if e["agentId"] != "run"}
+    assert len(agents) == 1
+
+
+async def test_cancel_one_agent_leaves_its_file_alone(start: Any) -> None:
+    session = await start(script="slow")
+    result = await session.client.workspace_execute_command_async(
+        lsp.ExecuteCommandParams(
+            command="kimiCode.swarmRefactor", arguments=[{"recipe": "to-ts-test", "maxAgents": 2}]
+        )
+    )
+    run_id = result["runId"]
+    while not any(e["state"] == "queued" for e in session.agent_events):
+        await asyncio.wait_for(session.client.wait_for_notification("kimiCode/agentProgress"), 30)
+    victim = next(e for e in session.agent_events if e["state"] == "queued")
+    await session.client.workspace_execute_command_async(
+        lsp.ExecuteCommandParams(
+            command="kimiCode.cancel", arguments=[{"runId": run_id, "agentId": victim["agentId"]}]
+        )
+    )
+    finished = await asyncio.wait_for(session.finished_future(run_id), 60)
+    states = [e["state"] for e in session.agent_events if e["agentId"] == victim["agentId"]]
+    assert states[-1] == "cancelled", states
+    sent = {
+        c.old_uri.rsplit("/ws/", 1)[1]
+        for params in session.edits
+        for c in params.edit.document_changes or []
+        if isinstance(c, lsp.RenameFile)
+    }
+    assert victim["file"] not in sent and victim["file"] not in finished["apply"]["files"]

@@ -49,3 +49,25 @@ def test_api_key_env_is_exported_for_the_model_client(monkeypatch: pytest.Monkey
     monkeypatch.delenv("KIMI_CODE_API_KEY", raising=False)
     parse_settings({"apiKeyEnv": "MY_KEY"}).export_api_key()
     assert os.environ["KIMI_CODE_API_KEY"] == "sk-test"
+
+
+def test_extension_settings_match_what_the_server_reads() -> None:
+    """Every `kimiCode.*` setting the extension contributes is read by the server with the
+    same default, and the server reads nothing the extension does not offer."""
+    import json
+    from dataclasses import fields
+    from pathlib import Path
+
+    from kimi_code.lsp.settings import _FIELDS
+
+    manifest = Path(__file__).resolve().parents[3] / "editor-client" / "package.json"
+    props = json.loads(manifest.read_text())["contributes"]["configuration"]["properties"]
+    client_only = {"serverCommand"}  # read by the extension to start the server
+    contributed = {key.removeprefix("kimiCode."): spec for key, spec in props.items()}
+    assert set(contributed) - client_only == set(_FIELDS)
+    defaults = {f.name: f.default for f in fields(Settings)}
+    for key, (attr, _kinds) in _FIELDS.items():
+        assert contributed[key]["default"] == defaults[attr], key
+    enum = contributed["policy"]["enum"]
+    assert enum == ["auto", "model", "recipe"]
+    assert (contributed["maxAgents"]["minimum"], contributed["maxAgents"]["maximum"]) == (1, 100)
