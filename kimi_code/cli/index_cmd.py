@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from kimi_code.index.summary import summarize
 __all__ = ["register", "run"]
 
 _LIST_LIMIT = 15
+_ECMA_LANGUAGES = frozenset({"javascript", "jsx", "typescript", "tsx"})
 
 
 def register(subparsers: Any) -> None:
@@ -49,11 +51,31 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     index = build_index(Path(args.path), cache=not args.no_cache, jobs=args.jobs)
     summary = summarize(index, time.perf_counter() - started)
+    note = _note(summary)
     if args.json:
         print(json.dumps(summary, indent=2))
+        if note:
+            print(f"kimi-code: {note}", file=sys.stderr)
     else:
-        _render(summary, Console())
+        console = Console()
+        _render(summary, console)
+        if note:
+            console.print(f"[bold yellow]note[/bold yellow]: {note}", highlight=False)
     return 0
+
+
+def _note(summary: dict[str, Any]) -> str | None:
+    """A line for a workspace with nothing (or nothing JavaScript) to index: not an error."""
+    skipped = summary["skipped"]
+    left_out = f" ({skipped} path(s) skipped)" if skipped else ""
+    if summary["files"] == 0:
+        return (
+            f"no source files (JavaScript, JSX, TypeScript, TSX or Python) in "
+            f"{summary['root']}{left_out}"
+        )
+    if not set(summary["languages"]) & _ECMA_LANGUAGES:
+        return f"no JavaScript or TypeScript files in {summary['root']} (only Python)"
+    return None
 
 
 def _render(summary: dict[str, Any], console: Console) -> None:

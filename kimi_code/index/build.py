@@ -3,8 +3,10 @@
 Parsing holds the GIL, so a cold index fans out to worker processes (fork when this
 process has a single thread, forkserver otherwise). Work goes out in guided chunks,
 largest files first and each chunk a shrinking share of what is left, and comes back as
-one marshal blob per chunk. The parent resolves each file's imports as its chunk lands,
-while the workers parse the rest. Unchanged files come from the cache without being read.
+one marshal blob per chunk. Each worker keeps its heap warm between files (`heap.py`).
+The parent resolves each file's imports as its chunk lands, while the workers parse the
+rest, and reports (files done, files total) to an optional progress callback. Unchanged
+files come from the cache without being read.
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ import marshal
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from kimi_code.errors import WorkspaceError
 from kimi_code.index.cache import CacheData, load_cache, save_cache
 from kimi_code.index.extract import hash_bytes, index_source
+from kimi_code.index.heap import HeapReserve, reserve_heap
 from kimi_code.index.languages import query_for
 from kimi_code.index.model import LanguageName
 from kimi_code.index.records import RawRecord, Resolution
@@ -38,7 +41,12 @@ _POOL_MIN_BYTES = 512 * 1024
 _GUIDED_SHARE = 3  # each chunk takes 1/(jobs*3) of the bytes still unassigned
 _MIN_CHUNK_BYTES = 64 * 1024
 
+# Serial indexing reports progress after this many files.
+_SERIAL_BATCH = 32
+
 Outcome = tuple[str, str, RawRecord | str]  # path, record key, record or skip reason
+Progress = Callable[[int, int], None]
+"""Called with (files done, files total) as work lands; see `build_index`."""
 
 
 def default_jobs() -> int:
@@ -70,10 +78,11 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _index_chunk(root: str, items: list[tuple[str, LanguageName]]) -> bytes:
-    """Worker entry point: index `items`; the outcomes travel back as one marshal blob
-    (three times faster to encode than pickle for these plain tuples)."""
+def _index_chunk(root: str, items: list[tuple[str, LanguageName]], largest: int) -> bytes:
+    """Worker entry point: index `items` (the largest `largest` bytes); the outcomes travel
+    back as one marshal blob (three times faster to encode than pickle for plain tuples)."""
     with _gc_paused():
+        reserve_heap(largest)
         return marshal.dumps(_index_items(root, items))
 
 
@@ -121,18 +130,39 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _parse_all(root: Path, todo: list[SourceEntry], jobs: int) -> Iterator[Outcome]:
-    """Index `todo`, yielding outcomes as chunks finish (in any order)."""
+def _parse_all(
+    root: Path, todo: list[SourceEntry], jobs: int
+) -> Generator[list[Outcome], None, None]:
+    """Index `todo`, yielding the outcomes of each chunk as it finishes (in any order).
+
+    An exception thrown in at a yield (a progress callback that raises) cancels the
+    chunks not yet started and propagates once the running ones end.
+    """
+    if not todo:
+        return
     small = len(todo) < _POOL_MIN_FILES or sum(e.size for e in todo) < _POOL_MIN_BYTES
     if jobs <= 1 or small:
-        yield from _index_items(str(root), [(e.path, e.language) for e in todo])
+        reserve = HeapReserve()
+        if not small:  # worth it only over many files; released when this build ends
+            reserve.grow(max(e.size for e in todo))
+        items = [(e.path, e.language) for e in todo]
+        for start in range(0, len(items), _SERIAL_BATCH):
+            yield _index_items(str(root), items[start : start + _SERIAL_BATCH])
         return
     for language in {e.language for e in todo}:
         query_for(language)  # compiled once here, inherited by forked workers
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context()) as pool:
-        futures = [pool.submit(_index_chunk, str(root), chunk) for chunk in _chunks(todo, jobs)]
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context())
+    try:
+        sizes = {e.path: e.size for e in todo}
+        futures = [
+            # Chunks list their files largest first.
+            pool.submit(_index_chunk, str(root), chunk, sizes[chunk[0][0]])
+            for chunk in _chunks(todo, jobs)
+        ]
         for future in as_completed(futures):
-            yield from marshal.loads(future.result())
+            yield marshal.loads(future.result())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _from_cache(
@@ -168,6 +198,7 @@ def build_index(
     cache: bool = True,
     jobs: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Progress | None = None,
 ) -> WorkspaceIndex:
     """Index every source file under `root`.
 
@@ -176,6 +207,11 @@ def build_index(
         cache: Reuse and update `<root>/.kimi/index/`; False parses everything, writes nothing.
         jobs: Worker processes for parsing; None uses every core this process may use.
         max_bytes: Files larger than this are skipped with a reason.
+        progress: Called as `progress(files_done, files_total)` from the calling thread:
+            once with (cache hits, total) after the walk, then after each chunk of parsed
+            files, the last call being (total, total). `files_total` counts the source
+            files the walk found (skipped ones excluded). Keep it cheap; an exception it
+            raises aborts the build (pending work is cancelled) and propagates.
 
     Returns:
         The index, with its import graph resolved.
@@ -189,10 +225,12 @@ def build_index(
     if not root.is_dir():
         raise WorkspaceError("not a directory (index a workspace folder)", path=str(root))
     with _gc_paused():
-        return _build(root.resolve(), cache, jobs or default_jobs(), max_bytes)
+        return _build(root.resolve(), cache, jobs or default_jobs(), max_bytes, progress)
 
 
-def _build(root: Path, cache: bool, jobs: int, max_bytes: int) -> WorkspaceIndex:
+def _build(
+    root: Path, cache: bool, jobs: int, max_bytes: int, progress: Progress | None
+) -> WorkspaceIndex:
     walked = walk_workspace(root, max_bytes=max_bytes)
     old = load_cache(root) if cache else CacheData()
     hits, todo = _from_cache(root, walked.sources, old)
@@ -204,16 +242,22 @@ def _build(root: Path, cache: bool, jobs: int, max_bytes: int) -> WorkspaceIndex
     stamps = {e.path: (e.size, e.mtime_ns) for e in walked.sources}
     records: dict[str, RawRecord] = {}
     resolutions: dict[str, tuple[Resolution, ...]] = {}
-    outcomes = _parse_all(root, todo, jobs) if todo else iter(())
-    for path, key, record in itertools.chain(((p, k, r) for p, (k, r) in hits.items()), outcomes):
-        if key:
-            fresh.entries[path] = (*stamps[path], key)
-            fresh.records[key] = record
-        if isinstance(record, str):
-            skipped[path] = record
-        else:
-            records[path] = record
-            resolutions[path] = resolver.resolve_imports(path, record[0], record[6])
+    done, total = 0, len(walked.sources)
+    # closing(): a progress callback that raises shuts the pool down before propagating.
+    with contextlib.closing(_parse_all(root, todo, jobs)) as batches:
+        for batch in itertools.chain([[(p, k, r) for p, (k, r) in hits.items()]], batches):
+            for path, key, record in batch:
+                if key:
+                    fresh.entries[path] = (*stamps[path], key)
+                    fresh.records[key] = record
+                if isinstance(record, str):
+                    skipped[path] = record
+                else:
+                    records[path] = record
+                    resolutions[path] = resolver.resolve_imports(path, record[0], record[6])
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
     if cache and (todo or fresh.entries != old.entries):
         save_cache(root, fresh)
     return WorkspaceIndex(

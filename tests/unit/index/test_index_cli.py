@@ -48,3 +48,27 @@ def test_bad_paths_are_clear_errors(
     assert "a.js: not a directory" in capsys.readouterr().err
     assert main(["index", str(root), "--jobs", "0"]) == 2
     assert "--jobs must be at least 1" in capsys.readouterr().err
+
+
+def test_empty_workspace_says_no_source_files(
+    make_workspace: MakeWorkspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_workspace({})
+    assert main(["index", str(root)]) == 0
+    assert "no source files" in capsys.readouterr().out
+    (root / "notes.txt").write_text("hello\n")
+    (root / "node_modules").mkdir()
+    assert main(["index", str(root), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["files"] == 0
+    assert "no source files" in captured.err and "1 path(s) skipped" in captured.err
+    assert not (root / ".kimi").exists()
+
+
+def test_python_only_workspace_says_no_javascript(
+    make_workspace: MakeWorkspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = make_workspace({"tool.py": "def main():\n    pass\n"})
+    assert main(["index", str(root), "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert "python" in out and "no JavaScript or TypeScript files" in out
