@@ -12,8 +12,14 @@ makes 14 `read_file` calls on line ranges of its file and then `done` (15 tool c
 - speedup of 100 agents over 1, against the ideal (bound_1 / bound_100 = 100);
 - overhead per tool call at zero model latency (wall / tool calls), through the HTTP
   client and, separately, in-process (scripted backend: orchestration alone);
-- efficiency at 100 agents with the same latency in-process (orchestrator without HTTP);
-- peak RSS after the 100-agent runs.
+- the same runs in-process (scripted backend with the same latency, no HTTP): efficiency
+  and speedup of the orchestrator alone, beside the HTTP figures;
+- peak RSS after the 100-agent runs, the CPU count and the load average before and after
+  (on a shared 2-core machine the figures are only meaningful with the load noted).
+
+The bound is exact for this workload: the 100 tasks are independent and equal (15 model
+round trips each), and an agent holds its slot for its whole task, so k agents need
+ceil(100 / k) rounds of 15 x latency.
 
     .venv/bin/python benchmarks/swarm_bench.py [--latency 0.1] [--json]
 """
@@ -24,6 +30,7 @@ import argparse
 import asyncio
 import json
 import math
+import os
 import re
 import resource
 import socket
@@ -224,40 +231,61 @@ def _client(port: int, latency: float, shards: int) -> Any:
     return Shards(port, latency, shards)
 
 
-async def measure(
-    root: Path, port: int, latency: float, counts: Sequence[int], shards: int
-) -> dict[str, Any]:
-    index = await asyncio.to_thread(build_index, root)
-    scripted = ScriptedBackend(lambda m: Turn(tool_calls=(next_call(m),)))
-    inproc = await one_run(root, index, scripted, 100)
-    slow = ScriptedBackend(lambda m: Turn(tool_calls=(next_call(m),)), latency=latency)
-    inproc_slow = await one_run(root, index, slow, 100)
-    async with _client(port, 0.0, shards) as client:
-        await one_run(root, index, client, 100)  # warm-up: connections, caches
-        zero = await one_run(root, index, client, 100)
-    runs = []
-    async with _client(port, latency, shards) as client:
-        for agents in sorted(counts, reverse=True):
-            runs.append(await one_run(root, index, client, agents))
-            if agents == 100:
-                peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _score(runs: list[dict[str, Any]], latency: float) -> dict[str, Any]:
+    """Add the bound and efficiency to each run; the 100-agent efficiency and speedup."""
     for run in runs:
         run["bound"] = math.ceil(FILES / run["agents"]) * CALLS_PER_FILE * latency
         run["efficiency"] = run["bound"] / run["wall"]
     by = {r["agents"]: r for r in runs}
+    return {
+        "runs": sorted(runs, key=lambda r: r["agents"]),
+        "efficiency_at_100": by[100]["efficiency"] if 100 in by else None,
+        "speedup_100_vs_1": by[1]["wall"] / by[100]["wall"] if {1, 100} <= set(by) else None,
+        "ideal_speedup": by[1]["bound"] / by[100]["bound"] if {1, 100} <= set(by) else None,
+    }
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def measure(
+    root: Path, port: int, latency: float, counts: Sequence[int], shards: int
+) -> dict[str, Any]:
+    """Run the workload in-process and over HTTP at each agent count; return the figures."""
+    load_before = os.getloadavg()
+    index = await asyncio.to_thread(build_index, root)
+    scripted = ScriptedBackend(lambda m: Turn(tool_calls=(next_call(m),)))
+    await one_run(root, index, scripted, 100)  # warm-up
+    inproc_zero = await one_run(root, index, scripted, 100)
+    slow = ScriptedBackend(lambda m: Turn(tool_calls=(next_call(m),)), latency=latency)
+    inproc = [await one_run(root, index, slow, n) for n in sorted(counts, reverse=True)]
+    async with _client(port, 0.0, shards) as client:
+        await one_run(root, index, client, 100)  # warm-up: connections, caches
+        zero = await one_run(root, index, client, 100)
+    runs, peak_mb = [], 0.0
+    async with _client(port, latency, shards) as client:
+        for agents in sorted(counts, reverse=True):
+            runs.append(await one_run(root, index, client, agents))
+            if agents == 100:
+                peak_mb = _peak_rss_mb()
     calls = FILES * CALLS_PER_FILE
+    http = _score(runs, latency)
+    local = _score(inproc, latency)
     return {
         "latency_s": latency,
         "client_shards": shards,
         "tool_calls": calls,
-        "runs": sorted(runs, key=lambda r: r["agents"]),
-        "efficiency_at_100": by[100]["efficiency"],
-        "speedup_100_vs_1": by[1]["wall"] / by[100]["wall"] if 1 in by else None,
-        "ideal_speedup": by[1]["bound"] / by[100]["bound"] if 1 in by else None,
+        **http,
         "overhead_ms_per_tool_call": 1000 * zero["wall"] / calls,
-        "orchestration_ms_per_tool_call": 1000 * inproc["wall"] / calls,
-        "inprocess_efficiency_at_100": CALLS_PER_FILE * latency / inproc_slow["wall"],
-        "peak_rss_mb": peak_mb,
+        "orchestration_ms_per_tool_call": 1000 * inproc_zero["wall"] / calls,
+        "inprocess": local,
+        "inprocess_efficiency_at_100": local["efficiency_at_100"],
+        "inprocess_speedup_100_vs_1": local["speedup_100_vs_1"],
+        "peak_rss_mb": peak_mb or _peak_rss_mb(),
+        "cpus": os.cpu_count(),
+        "load_avg_before": [round(x, 2) for x in load_before],
+        "load_avg_after": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -294,26 +322,34 @@ def main() -> int:
 
 
 def print_table(result: dict[str, Any]) -> None:
-    """Print the side-by-side table."""
+    """Print the side-by-side table: HTTP client and in-process backend at each count."""
     latency = result["latency_s"]
     shards = result["client_shards"]
-    print(f"workload: {FILES} files, {result['tool_calls']} tool calls, latency {latency}s,")
-    print(f"          through {shards} real OpenAI-compatible client(s)")
-    print(f"{'agents':>6} {'wall s':>8} {'bound s':>8} {'efficiency':>10}")
+    print(f"workload: {FILES} independent files x {CALLS_PER_FILE} tool calls = ", end="")
+    print(f"{result['tool_calls']} tool calls; model latency {latency}s per call")
+    print(f"HTTP: {shards} real OpenAI-compatible client(s) -> loopback server (child process)")
+    print(f"machine: {result['cpus']} CPUs, load average before {result['load_avg_before']}, ")
+    print(f"         after {result['load_avg_after']}")
+    head = f"{'HTTP wall':>9} {'eff':>6} | {'in-proc wall':>12} {'eff':>6}"
+    print(f"{'agents':>6} {'bound s':>8} | {head}")
+    local = {r["agents"]: r for r in result["inprocess"]["runs"]}
     for run in result["runs"]:
-        cells = f"{run['wall']:>8.2f} {run['bound']:>8.2f} {run['efficiency']:>10.3f}"
-        print(f"{run['agents']:>6} {cells}")
+        mine = local.get(run["agents"], {})
+        print(
+            f"{run['agents']:>6} {run['bound']:>8.2f} | {run['wall']:>9.2f} "
+            f"{run['efficiency']:>6.3f} | {mine.get('wall', float('nan')):>12.2f} "
+            f"{mine.get('efficiency', float('nan')):>6.3f}"
+        )
     if result["speedup_100_vs_1"] is not None:
-        speedup, ideal = result["speedup_100_vs_1"], result["ideal_speedup"]
-        print(f"speedup 100 vs 1: {speedup:.1f}x (ideal {ideal:.0f}x)")
-    http_ms, local_ms = (
-        result["overhead_ms_per_tool_call"],
-        result["orchestration_ms_per_tool_call"],
-    )
+        ideal = result["ideal_speedup"]
+        print(
+            f"speedup 100 vs 1: HTTP {result['speedup_100_vs_1']:.1f}x, in-process "
+            f"{result['inprocess_speedup_100_vs_1']:.1f}x (ideal {ideal:.0f}x)"
+        )
+    http_ms = result["overhead_ms_per_tool_call"]
+    local_ms = result["orchestration_ms_per_tool_call"]
     print(f"overhead per tool call at zero latency, via the HTTP client: {http_ms:.3f} ms")
     print(f"orchestration alone (in-process scripted backend):          {local_ms:.3f} ms")
-    inproc = result["inprocess_efficiency_at_100"]
-    print(f"efficiency at 100 agents with an in-process backend (no HTTP):  {inproc:.3f}")
     print(f"peak RSS at 100 agents: {result['peak_rss_mb']:.0f} MB")
 
 

@@ -3,6 +3,9 @@
 Shows a live agent board (stderr), or JSON-line events (`--events`), then the per-file
 report, or one JSON summary (`--json`). Without `--yes` the verified result is shown and
 the user is asked before anything is written; `--dry-run` prints the unified diff instead.
+`--only-verified` applies the files that verified when the whole does not. Exit codes:
+0 done (applied, or verified and left for confirmation), 1 not applied, 2 bad input,
+130 cancelled (Ctrl-C: the run is cancelled, nothing is written, the report is shown).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +58,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
     p.add_argument("--instruction", default=None, help="free-form instruction for the model")
     p.add_argument("--allow-dirty", action="store_true", help="run on uncommitted git changes")
+    p.add_argument(
+        "--only-verified",
+        action="store_true",
+        help="if verification fails, still apply the files that verified (default: nothing)",
+    )
     p.add_argument("--max-tool-calls", type=int, default=1500, help="tool-call budget")
     p.add_argument("--max-tokens", type=int, default=None, help="token budget")
     p.add_argument("--wall-seconds", type=float, default=None, help="wall-time budget")
@@ -94,6 +103,7 @@ def _request(args: argparse.Namespace) -> RunRequest:
         wall_seconds=args.wall_seconds,
         apply=args.yes,
         allow_dirty=args.allow_dirty,
+        apply_only_verified=args.only_verified,
     )
 
 
@@ -123,7 +133,7 @@ async def finish(starter: Starter, args: argparse.Namespace) -> int:
     with live:
         try:
             handle = await starter(sink or (lambda event: None))
-            report = await _wait(handle, args, err)
+            report = await _wait(handle)
         except KimiError as exc:
             if args.json:  # scripts get one object even when the run fails
                 print(json.dumps({"error": f"{type(exc).__name__}: {exc}", "applied": False}))
@@ -133,7 +143,11 @@ async def finish(starter: Starter, args: argparse.Namespace) -> int:
     _show(report, args, err)
     if report.status in ("applied", "ready"):
         return 0
-    return 130 if report.status == "cancelled" else 1
+    if report.status == "cancelled":
+        resume = f"kimi-code resume {report.run_id} {report.root}"
+        err.print(f"kimi-code: run cancelled; nothing was applied (to continue: {resume})")
+        return 130
+    return 1
 
 
 async def _confirm_and_apply(report: RunReport, args: argparse.Namespace, err: Console) -> int:
@@ -158,13 +172,19 @@ async def _confirm_and_apply(report: RunReport, args: argparse.Namespace, err: C
     return 0
 
 
-async def _wait(handle: RunHandle, args: argparse.Namespace, err: Console) -> RunReport:
+async def _wait(handle: RunHandle) -> RunReport:
+    """The run's report; Ctrl-C cancels the run and yields its `cancelled` report."""
     try:
         return await handle.wait()
     except asyncio.CancelledError:  # Ctrl-C: cancel the run, apply nothing
         handle.cancel()
-        _show(await handle.wait(), args, err)
-        raise
+        report = await handle.wait()
+        current = asyncio.current_task()
+        if current is None or current.uncancel() > 0:
+            raise  # cancelled for another reason too: let it through
+        if report.status == "ready":  # finished just before ^C: do not go on to apply
+            return replace(report, status="cancelled", reason="cancelled before applying")
+        return report
 
 
 def _show(report: RunReport, args: argparse.Namespace, err: Console) -> None:

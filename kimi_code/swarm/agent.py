@@ -32,7 +32,7 @@ from kimi_code.swarm.budget import Budget, Limits
 from kimi_code.swarm.limiter import AdaptiveLimiter
 from kimi_code.swarm.outcome import AgentFailed, AgentOutcome, ForeignEdit
 from kimi_code.swarm.tools import DONE, parse_arguments
-from kimi_code.swarm.view import AgentView
+from kimi_code.swarm.view import AgentView, SharedVersion
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -62,6 +62,8 @@ class SwarmContext:
     emit: Callable[[AgentEvent], None]
     instruction: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    version: SharedVersion = field(default_factory=SharedVersion)
+    """Bumped by the coordinator on every change to `workspace` (agent views cache reads)."""
 
 
 class CountingBackend:
@@ -115,7 +117,7 @@ class Agent:
         self.task, self.ctx = task, ctx
         self.diagnostics = tuple(diagnostics)
         self.round_no = round_no
-        self.view = AgentView(ctx.workspace, task.id)
+        self.view = AgentView(ctx.workspace, task.id, ctx.version)
         self.counting = (
             CountingBackend(ctx.backend, ctx.budget, ctx.limiter) if ctx.backend else None
         )

@@ -7,14 +7,19 @@
 `start_run` returns at once; the run is a tracked asyncio task. Events are delivered to
 `on_event` synchronously on the loop, so the callback must be quick (queue or render).
 A cancelled run applies nothing. `resume_run` continues a run saved under
-`<root>/.kimi/runs/<id>/` without rerunning the agents that had finished.
+`<root>/.kimi/runs/<id>/` without rerunning the agents that had finished (and plans
+again if the earlier attempt was stopped before its plan was saved).
+
+Cancellation is reported, not raised: `wait()` returns a report with status
+`cancelled` (front ends render it; the CLI exits 130). `RunRequest.allow_dirty`
+defaults to False: in git, a run refuses to touch files with uncommitted changes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,7 +154,7 @@ async def resume_run(
     store = RunStore(_resolved(root), run_id)
     if not store.exists():
         raise UserInputError(f"no saved run {run_id!r}", path=str(store.dir))
-    saved = store.load("state") if (store.dir / "state.json").is_file() else {}
+    saved = store.load("state") if store.has("state") else {}
     if saved.get("state") == "done":
         raise UserInputError(f"run {run_id} already finished (applied: {saved.get('applied')})")
     request = RunRequest.from_json(store.load("request"))
@@ -158,8 +163,13 @@ async def resume_run(
     return RunHandle(state, task)
 
 
-def apply_report(report: RunReport) -> RunReport:
+def apply_report(report: RunReport, *, only: Collection[str] | None = None) -> RunReport:
     """Apply a verified run that was started with `apply=False` (after the user confirmed).
+
+    Args:
+        report: a report with status "ready".
+        only: apply just these paths (the user's explicit choice); default: the report's
+            own choice (`report.only`, set by `apply_only_verified`), else everything.
 
     Raises:
         UserInputError: the run is not ready to apply (failed verification, cancelled...).
@@ -170,6 +180,11 @@ def apply_report(report: RunReport) -> RunReport:
 
     if report.status != "ready" or not report.changeset.changes:
         raise UserInputError(f"run {report.run_id} cannot be applied: {report.reason}")
-    apply_changeset(report.root, report.changeset, run_id=report.run_id)
+    chosen = only if only is not None else report.only
+    result = apply_changeset(report.root, report.changeset, run_id=report.run_id, only=chosen)
     RunStore(report.root, report.run_id).set_state("done", applied=True)
-    return replace(report, applied=True, status="applied", reason="verified and applied")
+    reason = "verified and applied"
+    if chosen is not None:
+        applied = len(report.changeset.changes) - len(result.skipped)
+        reason = f"applied only the {applied} file(s) chosen; {len(result.skipped)} left out"
+    return replace(report, applied=True, status="applied", reason=reason)

@@ -218,6 +218,8 @@ class Coordinator:
             for path in staged:
                 ws.unstage(path)
             raise
+        finally:
+            self.ctx.version.bump()
 
     def _restore(self, outcome: AgentOutcome) -> bool:
         """Re-stage a previous attempt's finished agent; False if its base moved on disk."""
@@ -249,6 +251,7 @@ class Coordinator:
                 self.notes[change.path] = "conflicting edits from two agents; kept the owner's"
                 return False
             ws.stage(FileChange(path=path, new_text=merged, old_hash=content_hash(current)))
+            self.ctx.version.bump()
         except KimiError as exc:
             self.notes[change.path] = f"edit from another agent dropped: {exc}"
             return False

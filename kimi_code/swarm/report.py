@@ -38,8 +38,13 @@ class RunRequest:
     apply: bool = True
     """Write the result to disk when verification passes (False: report only)."""
     agent_timeout: float = 600.0
-    allow_dirty: bool = True
-    """Run even if files it touches have uncommitted git changes (the CLI asks first)."""
+    allow_dirty: bool = False
+    """Run even if files it touches have uncommitted git changes (default: refuse, naming
+    them). The CLI sets it with `--allow-dirty`; a front end that applies through the
+    editor's undoable buffers rather than the disk writer may set it."""
+    apply_only_verified: bool = False
+    """The user's explicit choice: when verification fails, still apply the files whose
+    agents finished and that have no diagnostics left (the rest are left untouched)."""
 
     def validate(self) -> None:
         """Check the request.
@@ -112,6 +117,9 @@ class RunReport:
     agents: int = 0
     diff_text: str | None = None
     """The diff, computed when the report was made (before any apply changed the disk)."""
+    only: tuple[str, ...] | None = None
+    """Set when the user chose to apply only the files that verified: their paths (the
+    change set then holds just those); None means all-or-nothing."""
 
     def diff(self) -> str:
         """The unified diff of every staged change against the files as the run found them."""
@@ -143,6 +151,7 @@ class RunReport:
             "suppressions": metrics.get("suppressions"),
             "tests": _tests(ver),
             "applied": self.applied,
+            "only_verified": list(self.only) if self.only is not None else None,
             "wall_seconds": round(self.wall_seconds, 3),
             "tool_calls": self.tool_calls,
             "tokens": self.tokens,

@@ -2,7 +2,13 @@
 
 `execute` is what `start_run` and `resume_run` schedule as a task. Every step emits
 run-level events (agent id "run"); state is saved under `.kimi/runs/<id>/` as it goes.
-A cancelled run applies nothing and still returns a report (status `cancelled`).
+A run refuses to start while an earlier apply is unfinished (`kimi-code recover`) and,
+in git, while files it would touch have uncommitted changes (unless `allow_dirty`).
+A cancelled run applies nothing and still returns a report (status `cancelled`); a run
+that fails verification applies nothing unless the user chose `apply_only_verified`,
+and then only the files that verified (`partial.py`). Verification errors that no agent
+owns (no file, or a file outside the plan such as `tsconfig.json`) are named in the
+report's reason as project-level errors.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kimi_code.edits.overlay import StagedWorkspace
@@ -25,15 +32,16 @@ from kimi_code.swarm.budget import Budget, Limits
 from kimi_code.swarm.coordinator import Coordinator
 from kimi_code.swarm.limiter import AdaptiveLimiter
 from kimi_code.swarm.outcomes import file_outcomes
+from kimi_code.swarm.partial import mark_unverified, verified_subset
 from kimi_code.swarm.report import RunReport, RunRequest, RunStatus, unified_diff
 from kimi_code.swarm.store import RunStore
-from kimi_code.swarm.synthesis import synthesize
+from kimi_code.swarm.synthesis import describe_unowned, synthesize
 from kimi_code.swarm.tools import build_tools
 
 if TYPE_CHECKING:
     from kimi_code.index import WorkspaceIndex
 
-__all__ = ["RunState", "choose_policy", "execute"]
+__all__ = ["RunState", "choose_policy", "execute", "refuse_if_interrupted"]
 
 
 def choose_policy(choice: str, info: BackendInfo | None, recipe: Recipe | None) -> Policy:
@@ -117,8 +125,10 @@ async def _plan(
     state: RunState, recipe: Recipe | None, index: WorkspaceIndex, backend: ChatBackend | None
 ) -> Plan:
     request = state.request
-    if state.resume:
+    if state.resume and state.store.has("plan"):
         return Plan.from_json(state.store.load("plan"))
+    if state.resume:  # interrupted before the plan was saved: plan again from the request
+        state.announce("the earlier attempt saved no plan; planning again", phase="plan")
     if recipe is not None:
         from kimi_code.plan.planner import plan_recipe
 
@@ -194,7 +204,7 @@ async def _setup(state: RunState, backend: ChatBackend | None) -> Coordinator:
 
 
 def _decide(
-    request: RunRequest, changes: ChangeSet, verification: Verification | None
+    request: RunRequest, changes: ChangeSet, verification: Verification | None, unowned: str = ""
 ) -> tuple[RunStatus, str]:
     if not changes.changes:
         return "not_applied", "nothing to change"
@@ -204,7 +214,7 @@ def _decide(
         why = verification.summary or (
             f"errors {verification.errors_before} -> {verification.errors_after}"
         )
-        return "not_applied", f"verification failed: {why}"
+        return "not_applied", f"verification failed: {why}" + (f"; {unowned}" if unowned else "")
     if request.dry_run:
         return "ready", "dry run: nothing written"
     if not request.apply:
@@ -212,11 +222,52 @@ def _decide(
     return "applied", "verified and applied"
 
 
-def _apply(state: RunState, changes: ChangeSet) -> None:
+def refuse_if_interrupted(root: Path) -> None:
+    """Refuse to start while an earlier apply or undo in `root` is unfinished.
+
+    Raises:
+        UserInputError: a journal under `.kimi/runs/` says an apply or undo was cut off.
+    """
+    from kimi_code.edits.apply import pending_recovery
+
+    interrupted = pending_recovery(root)
+    if interrupted:
+        raise UserInputError(
+            f"run {interrupted[0]} was interrupted while writing files, so the workspace "
+            f"may be half-changed; run `kimi-code recover -C {root}` first (it rolls the "
+            "files back; add --forward to finish that apply instead)",
+            path=str(root),
+        )
+
+
+def _apply(state: RunState, changes: ChangeSet, only: tuple[str, ...] | None) -> None:
     from kimi_code.edits.apply import apply_changeset
 
     state.announce(f"applying {len(changes.changes)} changes", phase="apply")
-    apply_changeset(state.request.root, changes, run_id=state.run_id)
+    apply_changeset(state.request.root, changes, run_id=state.run_id, only=only)
+
+
+def _partial(
+    state: RunState,
+    coord: Coordinator,
+    changes: ChangeSet,
+    verification: Verification | None,
+    reason: str,
+) -> tuple[ChangeSet, RunStatus, str, dict[str, str]] | None:
+    """The user chose to apply only what verified: the subset, its status and reason."""
+    request = state.request
+    if not request.apply_only_verified or verification is None or verification.ok:
+        return None
+    subset, left = verified_subset(coord, changes, verification)
+    if not subset.changes:
+        return None
+    n = len(subset.changes)
+    if request.dry_run or not request.apply:
+        status: RunStatus = "ready"
+        what = f"only the {n} file(s) that verified are ready to apply"
+    else:
+        status, what = "applied", f"applied only the {n} file(s) that verified"
+    return subset, status, f"{reason}; {what} (--only-verified)", left
 
 
 async def execute(state: RunState, backend: ChatBackend | None) -> RunReport:
@@ -227,6 +278,7 @@ async def execute(state: RunState, backend: ChatBackend | None) -> RunReport:
         KimiError: backend configuration, apply failures.
     """
     state.request.validate()
+    refuse_if_interrupted(state.request.root)
     state.store.create()
     state.store.save("request", state.request.to_json())
     state.store.set_state("running")
@@ -263,11 +315,19 @@ async def _execute(state: RunState, backend: ChatBackend | None) -> RunReport:
         state.announce("run cancelled; nothing applied", AgentState.CANCELLED)
         return report
     changes = coord.ctx.workspace.changeset()
-    status, reason = _decide(state.request, changes, verification)
+    unowned = describe_unowned(coord, verification.diagnostics) if verification else ""
+    status, reason = _decide(state.request, changes, verification, unowned)
+    only: tuple[str, ...] | None = None
+    left: dict[str, str] = {}
+    partial = _partial(state, coord, changes, verification, reason)
+    if partial is not None:
+        changes, status, reason, left = partial
+        only = tuple(c.path for c in changes.changes)
     diff = unified_diff(state.request.root, changes)
     if status == "applied":
-        _apply(state, changes)
-    report = replace(_report(state, coord, verification, rounds, status, reason), diff_text=diff)
+        _apply(state, changes, only)
+    report = _report(state, coord, verification, rounds, status, reason, changes)
+    report = replace(report, diff_text=diff, files=mark_unverified(report.files, left), only=only)
     state.store.save("report", report.to_json())
     state.store.set_state("done", applied=report.applied)
     state.announce(reason, AgentState.DONE, **report.to_json())
@@ -281,9 +341,12 @@ def _report(
     rounds: int,
     status: RunStatus,
     reason: str,
+    changes: ChangeSet | None = None,
 ) -> RunReport:
     plan = state.plan
-    changes = coord.ctx.workspace.changeset() if coord and status != "cancelled" else ChangeSet()
+    if changes is None:
+        keep = coord is not None and status != "cancelled"
+        changes = coord.ctx.workspace.changeset() if coord and keep else ChangeSet()
     budget = coord.ctx.budget if coord else None
     return RunReport(
         run_id=state.run_id,

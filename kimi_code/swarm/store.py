@@ -78,6 +78,10 @@ class RunStore:
         """Write `<name>.json` atomically."""
         self._write(f"{name}.json", data)
 
+    def has(self, name: str) -> bool:
+        """Whether `<name>.json` was saved."""
+        return (self.dir / f"{name}.json").is_file()
+
     def load(self, name: str) -> Any:
         """Read `<name>.json`.
 

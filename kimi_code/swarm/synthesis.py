@@ -11,28 +11,80 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from kimi_code.recipes.base import Diagnostic, Verification
 from kimi_code.swarm.agent import Agent
 from kimi_code.swarm.coordinator import Coordinator
 
-__all__ = ["diagnostics_by_task", "synthesize"]
+__all__ = [
+    "describe_unowned",
+    "diagnostics_by_task",
+    "owner_of_diagnostic",
+    "synthesize",
+    "unowned",
+]
+
+
+def _origins(coord: Coordinator) -> dict[str, str]:
+    """Staged new path -> original path (a diagnostic names the file after a rename)."""
+    return {c.target: c.path for c in coord.ctx.workspace.changeset().changes}
+
+
+def owner_of_diagnostic(
+    coord: Coordinator, diagnostic: Diagnostic, origins: Mapping[str, str] | None = None
+) -> str | None:
+    """The agent owning the diagnostic's file (by its original or new name), if any.
+
+    Project-level diagnostics (no file, e.g. a compiler that cannot start) and files
+    outside the plan (e.g. a broken `tsconfig.json`) have no owner.
+    """
+    if not diagnostic.file:
+        return None
+    ws = coord.ctx.workspace
+    owner = ws.owner_of(diagnostic.file)
+    if owner is None:
+        origin = (origins if origins is not None else _origins(coord)).get(diagnostic.file)
+        return ws.owner_of(origin) if origin else None
+    return owner
 
 
 def diagnostics_by_task(
     coord: Coordinator, diagnostics: Sequence[Diagnostic]
 ) -> dict[str, list[Diagnostic]]:
     """Group diagnostics by the finished agent that owns each file (others are dropped)."""
-    ws = coord.ctx.workspace
-    origin = {c.target: c.path for c in ws.changeset().changes}
+    origins = _origins(coord)
     groups: dict[str, list[Diagnostic]] = defaultdict(list)
     for diagnostic in diagnostics:
-        owner = ws.owner_of(diagnostic.file) or ws.owner_of(origin.get(diagnostic.file, ""))
+        owner = owner_of_diagnostic(coord, diagnostic, origins)
         outcome = coord.outcomes.get(owner or "")
         if owner and outcome is not None and outcome.status == "done":
             groups[owner].append(diagnostic)
     return dict(groups)
+
+
+def unowned(coord: Coordinator, diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics no agent owns: project-level ones and files outside the plan."""
+    origins = _origins(coord)
+    return [d for d in diagnostics if owner_of_diagnostic(coord, d, origins) is None]
+
+
+def describe_unowned(coord: Coordinator, diagnostics: Sequence[Diagnostic], limit: int = 3) -> str:
+    """Name the diagnostics no agent can fix: project-level ones and files outside the plan.
+
+    Returns "" when every diagnostic belongs to an agent.
+    """
+    found = unowned(coord, diagnostics)
+    if not found:
+        return ""
+    shown = [
+        f"{d.file}:{d.line}:{d.column} {d.code} {d.message}"
+        if d.file
+        else f"(project) {d.code} {d.message}"
+        for d in found[:limit]
+    ]
+    more = f" (+{len(found) - limit} more)" if len(found) > limit else ""
+    return "project-level errors no agent can fix: " + "; ".join(shown) + more
 
 
 async def _fixup(coord: Coordinator, task_id: str, diags: list[Diagnostic], round_no: int) -> None:

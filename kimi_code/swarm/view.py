@@ -18,18 +18,40 @@ from kimi_code.edits.sandbox import normalize_relpath
 from kimi_code.errors import StaleWriteError, UserInputError
 from kimi_code.model.changes import FileChange, content_hash
 
-__all__ = ["AgentView", "merge3"]
+__all__ = ["AgentView", "SharedVersion", "merge3"]
+
+
+class SharedVersion:
+    """A counter the coordinator bumps whenever it stages into the shared workspace.
+
+    Views cache what they read from the shared workspace and re-read once it moved, so
+    an agent that reads its file many times (line ranges) hits the disk once.
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        """Start at 0."""
+        self.value = 0
+
+    def bump(self) -> None:
+        """Record that the shared workspace changed."""
+        self.value += 1
 
 
 class AgentView:
     """A `Workspace` over the shared staged view with this agent's pending changes on top."""
 
-    def __init__(self, shared: StagedWorkspace, owner: str) -> None:
-        """Open a view for agent `owner`."""
+    def __init__(
+        self, shared: StagedWorkspace, owner: str, version: SharedVersion | None = None
+    ) -> None:
+        """Open a view for agent `owner` (`version`: see `SharedVersion`; None: no cache)."""
         self.shared = shared
         self.owner = owner
         self._pending: dict[str, FileChange] = {}  # keyed by the path in the shared view
         self._targets: dict[str, str] = {}  # current path -> key
+        self._version = version
+        self._cache: dict[str, tuple[int, str]] = {}  # path -> (shared version, text)
 
     @property
     def root(self) -> Path:
@@ -51,7 +73,17 @@ class AgentView:
             return text
         if rel in self._pending:
             raise UserInputError("no such file (moved or deleted by this agent)", path=rel)
-        return self.shared.read_text(rel)
+        return self._read_shared(rel)
+
+    def _read_shared(self, rel: str) -> str:
+        if self._version is None:
+            return self.shared.read_text(rel)
+        cached = self._cache.get(rel)
+        if cached is not None and cached[0] == self._version.value:
+            return cached[1]
+        text = self.shared.read_text(rel)
+        self._cache[rel] = (self._version.value, text)
+        return text
 
     def exists(self, path: str) -> bool:
         """Whether `path` exists in this agent's view."""
@@ -114,7 +146,7 @@ class AgentView:
     def _current_hash(self, rel: str) -> str | None:
         if not self.shared.exists(rel):
             return None
-        return content_hash(self.shared.read_text(rel))
+        return content_hash(self._read_shared(rel))
 
     def pending(self) -> list[FileChange]:
         """The agent's pending changes (paths in the shared view), in a stable order."""

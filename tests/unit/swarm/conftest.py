@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from swarmkit import Runner, ShoutRecipe
+from swarmkit import WEAK, Runner, ShoutRecipe
 
+from kimi_code.llm.scripted import ScriptedBackend, Turn
 from kimi_code.recipes import registry
 
 
@@ -22,3 +23,13 @@ def recipe() -> Iterator[ShoutRecipe]:
 @pytest.fixture
 def runner(tmp_path: Path) -> Runner:
     return Runner(tmp_path / "ws")
+
+
+@pytest.fixture
+def fake_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the CLI's backend loader return a scripted, non-capable backend."""
+    import kimi_code.llm.config as config
+
+    monkeypatch.setattr(
+        config, "load_backend", lambda *a, **k: ScriptedBackend(lambda m: Turn(), info=WEAK)
+    )
