@@ -8,7 +8,6 @@ index follows the buffers, not just the disk.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import time
 from pathlib import Path
@@ -22,37 +21,27 @@ from kimi_code.lsp.progress import WorkProgress
 __all__ = ["IndexKeeper"]
 
 log = logging.getLogger(__name__)
-_HEARTBEAT_S = 1.0
 
 
-def _count_sources(root: Path) -> int:
-    from kimi_code.index.walk import walk_workspace
+async def _build_reporting(root: Path, progress: WorkProgress) -> Any:
+    """`build_index(root)` off the loop, reporting "done/total files" as chunks finish.
 
-    return len(walk_workspace(root).sources)
-
-
-async def _build_reporting(root: Path, total: int, progress: WorkProgress) -> Any:
-    """`build_index(root)` off the loop, reporting counts while it parses."""
+    The index calls back from the worker thread once per finished chunk; a report is
+    sent (thread-safely, on the loop) whenever the whole percentage moves.
+    """
     from kimi_code.index import build_index
 
     loop = asyncio.get_running_loop()
-    kwargs: dict[str, Any] = {}
-    if "on_progress" in inspect.signature(build_index).parameters:
-        step = max(1, total // 20)  # about 20 reports, not one per file
+    last_pct = -1
 
-        def on_progress(done: int, of: int) -> None:
-            if done % step == 0 or done == of:
-                pct = int(100 * done / max(1, of))
-                loop.call_soon_threadsafe(progress.report, f"{done}/{of} files", pct)
+    def on_progress(done: int, total: int) -> None:
+        nonlocal last_pct
+        pct = 100 if total == 0 else int(100 * done / total)
+        if pct != last_pct:
+            last_pct = pct
+            loop.call_soon_threadsafe(progress.report, f"{done}/{total} files", pct)
 
-        kwargs["on_progress"] = on_progress
-    job = asyncio.ensure_future(asyncio.to_thread(build_index, root, **kwargs))
-    started = time.monotonic()
-    while not job.done():
-        await asyncio.wait({job}, timeout=_HEARTBEAT_S)
-        if not job.done() and not kwargs:
-            progress.report(f"parsing {total} files ({time.monotonic() - started:.0f}s)")
-    return job.result()
+    return await asyncio.to_thread(build_index, root, progress=on_progress)
 
 
 class IndexKeeper:
@@ -70,17 +59,14 @@ class IndexKeeper:
     async def build(self, server: LanguageServer) -> None:
         """Build the index in a worker thread, reporting `$/progress` with file counts.
 
-        The sequence is begin -> "0/N files" -> (per-file counts when the index engine
-        offers an `on_progress` callback, else a heartbeat while it parses) -> "N/N files"
-        -> end with the summary.
+        The sequence is begin -> "cached/N files" -> a count per finished chunk ->
+        "N/N files" -> end with the summary.
         """
         progress = WorkProgress(server, "Kimi: indexing workspace", token="kimiCode/index")
         await progress.begin(f"scanning {self.root}")
         started = time.monotonic()
         try:
-            total = await asyncio.to_thread(_count_sources, self.root)
-            progress.report(f"0/{total} files", 0)
-            self.index = await _build_reporting(self.root, total, progress)
+            self.index = await _build_reporting(self.root, progress)
         except Exception as exc:  # reported to the user; the server keeps serving
             self.error = f"{type(exc).__name__}: {exc}"
             log.exception("indexing %s failed", self.root)
@@ -92,7 +78,6 @@ class IndexKeeper:
             self._update(rel, text)
         self._pending.clear()
         indexed = len(self.index.files)
-        progress.report(f"{indexed}/{max(total, indexed)} files", 100)
         seconds = time.monotonic() - started
         progress.end(f"indexed {indexed} files in {seconds:.2f}s")
 

@@ -42,6 +42,9 @@ async def start_session(server: KimiLanguageServer, args: SwarmArgs) -> RunSessi
         max_tokens=s.max_tokens,
         wall_seconds=s.wall_seconds,
         apply=False,
+        # The editor applies through workspace/applyEdit into undoable buffers and redoes
+        # files whose buffers moved; the git dirty check guards the disk writer only.
+        allow_dirty=True,
     )
     session = RunSession(server, server.root, args.label, args.dry_run)
     session.request, session.backend = request, server.backend

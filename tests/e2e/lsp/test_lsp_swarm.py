@@ -242,3 +242,23 @@ async def test_cancel_one_agent_leaves_its_file_alone(start: Any) -> None:
         if isinstance(c, lsp.RenameFile)
     }
     assert victim["file"] not in sent and victim["file"] not in finished["apply"]["files"]
+
+
+async def test_run_in_a_git_repo_with_unsaved_and_uncommitted_work(
+    start: Any, workspace: Any
+) -> None:
+    """The editor applies into undoable buffers, so uncommitted files do not block a run."""
+    import git
+
+    repo = git.Repo.init(workspace)
+    repo.git.add(A=True)
+    repo.git.commit(m="init", author="t <t@t>")
+    money = workspace / "src" / "money.js"
+    money.write_text(money.read_text() + "\n// uncommitted\n")
+    session = await start()
+    _run_id, finished = await session.run(recipe="to-ts-test", maxAgents=4)
+    assert finished["state"] == "finished", finished
+    assert finished["apply"]["applied"] is True
+    [params] = session.edits
+    renames, _edits = _changes(params)
+    assert any(r.old_uri.endswith("src/money.js") for r in renames)

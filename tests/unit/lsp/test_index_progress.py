@@ -1,4 +1,4 @@
-"""Index progress with counts: the per-file callback path of `IndexKeeper` (unit, no LSP)."""
+"""Index progress with counts: how `IndexKeeper` turns index callbacks into reports (unit)."""
 
 from __future__ import annotations
 
@@ -21,26 +21,31 @@ class Recorder:
         self.reports.append((message, percentage))
 
 
-async def test_engine_callback_becomes_count_reports(
+async def test_chunk_callbacks_become_count_reports(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    def build_index(root: Path, *, on_progress: Any = None) -> str:
-        for done in range(1, 41):
-            on_progress(done, 40)
+    calls = [(0, 1000), (1, 1000), (250, 1000), (500, 1000), (504, 1000), (1000, 1000)]
+
+    def build_index(root: Path, *, progress: Any = None) -> str:
+        for done, total in calls:
+            progress(done, total)
         return f"index of {root.name}"
 
     monkeypatch.setattr(kimi_code.index, "build_index", build_index)
-    progress = Recorder()
-    assert await _build_reporting(tmp_path, 40, progress) == f"index of {tmp_path.name}"  # type: ignore[arg-type]
-    messages = [m for m, _p in progress.reports]
-    assert messages[0] == "2/40 files" and messages[-1] == "40/40 files"
-    assert len(messages) == 20
-    percentages = [p or 0 for _m, p in progress.reports]
-    assert percentages == sorted(percentages) and percentages[-1] == 100
+    recorder = Recorder()
+    assert await _build_reporting(tmp_path, recorder) == f"index of {tmp_path.name}"  # type: ignore[arg-type]
+    # 1/1000 and 504/1000 do not move the whole percentage, so they are not reported
+    assert recorder.reports == [
+        ("0/1000 files", 0),
+        ("250/1000 files", 25),
+        ("500/1000 files", 50),
+        ("1000/1000 files", 100),
+    ]
 
 
-async def test_engine_without_callback_still_builds(tmp_path: Path) -> None:
+async def test_real_index_reports_and_builds(tmp_path: Path) -> None:
     (tmp_path / "a.js").write_text("export const a = 1;\n")
-    progress = Recorder()
-    index = await _build_reporting(tmp_path, 1, progress)  # type: ignore[arg-type]
+    recorder = Recorder()
+    index = await _build_reporting(tmp_path, recorder)  # type: ignore[arg-type]
     assert list(index.files) == ["a.js"]
+    assert recorder.reports[-1] == ("1/1 files", 100)
