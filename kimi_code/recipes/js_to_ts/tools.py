@@ -126,7 +126,8 @@ _TOOLS: tuple[
     (
         "jsts_finalize",
         "Narrow any to unknown where it compiles; remove remaining errors (non-null, unknown, "
-        "any, then @ts-expect-error with the reason).",
+        "any, then @ts-expect-error with the reason); then replace what `any` is left by "
+        "call-site types and the shapes its uses need, where that compiles.",
         _helper_tool("finalize", lambda r: f"{r['errors']} errors left; used {r['used']}"),
     ),
 )

@@ -13,7 +13,9 @@ function diffEdit(before, after) {
 }
 
 function applyAll(text, edits) {
-  for (const e of [...edits].flatMap((x) => x.group || [x]).sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+  // same-position insertions keep their listed order: the later one is applied first
+  const flat = [...edits].flatMap((x) => x.group || [x]).map((e, i) => [e, i]);
+  for (const [e] of flat.sort((a, b) => b[0].start - a[0].start || b[1] - a[1])) text = text.slice(0, e.start) + e.text + text.slice(e.end);
   return text;
 }
 

@@ -2,7 +2,8 @@
 // Optional parameters from call sites across the workspace (Node helper). In JavaScript every
 // parameter may be left out; in TypeScript a call with fewer arguments than parameters is an
 // error (TS2554). Every call and `new` in the project's TypeScript files is read once; a
-// parameter of this file's functions that some caller leaves out becomes optional (`p?`).
+// parameter of this file's functions that some caller leaves out becomes optional (`p?`), and
+// a parameter still typed `any` after the other passes gets the union of what its callers pass.
 const ts = require('typescript');
 const { bisectApply } = require('./batch');
 
@@ -61,4 +62,55 @@ function optionalFromCallSites(project, rel) {
   return bisectApply(project, rel, unique, (now, before) => now <= before);
 }
 
-module.exports = { optionalFromCallSites };
+const TYPE_FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
+
+/** The widened type of an argument as text, or null when it cannot be named well. */
+function argumentType(checker, arg) {
+  let t = checker.getTypeAtLocation(arg);
+  if (t.flags & (ts.TypeFlags.Literal | ts.TypeFlags.BooleanLiteral)) t = checker.getBaseTypeOfLiteralType(t);
+  t = checker.getWidenedType(t);
+  const s = checker.typeToString(t, arg, TYPE_FLAGS);
+  return /\bany\b|\bnever\b|^\{\}$|\.\.\.|typeof |import\(|=>/.test(s) || s.length > 80 ? null : s;
+}
+
+/**
+ * Parameters of `rel`'s functions still typed `any` get the union of what their callers pass
+ * (every call site in the project, literal types widened), where that compiles.
+ */
+function typesFromCallSites(project, rel) {
+  const program = project.program(), checker = program.getTypeChecker(), file = project.abs(rel);
+  const seen = new Map(); // parameter declaration -> Set(type text) | null (unnameable)
+  for (const sf of program.getSourceFiles()) {
+    if (sf.isDeclarationFile || !project.isManaged(sf.fileName)) continue;
+    (function visit(n) {
+      if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
+        const decl = calleeDeclaration(checker, n.expression);
+        if (decl && decl.getSourceFile().fileName === file) {
+          const args = n.arguments || [];
+          const params = decl.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
+          params.forEach((p, i) => {
+            if (!p.type || p.type.kind !== ts.SyntaxKind.AnyKeyword || p.dotDotDotToken) return;
+            if (args.some(ts.isSpreadElement)) { seen.set(p, null); return; }
+            const t = i < args.length ? argumentType(checker, args[i]) : 'undefined';
+            if (t === null) { seen.set(p, null); return; }
+            if (seen.get(p) !== null) seen.set(p, (seen.get(p) || new Set()).add(t));
+          });
+        }
+      }
+      ts.forEachChild(n, visit);
+    })(sf);
+  }
+  const edits = [];
+  for (const [p, types] of seen) {
+    if (!types) continue;
+    const parts = [...types].filter((t) => t !== 'undefined');
+    if (!parts.length || parts.length > 4) continue;
+    const union = parts.map((t) => (/[|&]/.test(t) && parts.length > 1 ? `(${t})` : t)).join(' | ');
+    const optional = p.questionToken || p.initializer;
+    const text = types.has('undefined') && !optional ? `${union} | undefined` : union;
+    edits.push({ start: p.type.getStart(), end: p.type.getEnd(), text });
+  }
+  return bisectApply(project, rel, edits, (now, before) => now <= before);
+}
+
+module.exports = { optionalFromCallSites, typesFromCallSites };

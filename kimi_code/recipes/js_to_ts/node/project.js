@@ -25,6 +25,8 @@ class Project {
   constructor(root) {
     this.root = path.resolve(root);
     this.files = new Map(); // absolute path -> {text, version}
+    this.memo = new Map(); // absolute path -> {key, byText: Map(text -> diagnostics)}
+    this.clock = 0; this.edits = 0; this.ownEdits = new Map();
     this.options = baseOptions(this.root);
     this.service = ts.createLanguageService(this.host(), ts.createDocumentRegistry());
   }
@@ -40,10 +42,15 @@ class Project {
   update(files) {
     for (const [rel, text] of Object.entries(files)) {
       const f = this.abs(rel);
-      if (text === null) { this.files.delete(f); continue; }
       const prev = this.files.get(f);
+      if (text === null) {
+        if (prev) { this.files.delete(f); this.noteEdit(f); }
+        continue;
+      }
       if (prev && prev.text === text) continue;
-      this.files.set(f, { text, version: prev ? prev.version + 1 : 1 });
+      // versions come from one clock so a file deleted and added again never reuses one
+      this.files.set(f, { text, version: ++this.clock });
+      this.noteEdit(f);
     }
   }
 
@@ -90,8 +97,23 @@ class Project {
   diagnostics(rel) {
     const f = this.abs(rel);
     if (!CHECKED.test(f)) return [];
-    return [...this.service.getSyntacticDiagnostics(f), ...this.service.getSemanticDiagnostics(f)];
+    // Trial edits restore a file's earlier text again and again; while no other file has
+    // changed, the diagnostics of a text seen before are those computed then (a re-check of
+    // the file costs a new checker).
+    const key = this.memoKey(f);
+    const memo = this.memo.get(f);
+    if (memo && memo.key === key && memo.byText.has(this.files.get(f).text)) return memo.byText.get(this.files.get(f).text);
+    const out = [...this.service.getSyntacticDiagnostics(f), ...this.service.getSemanticDiagnostics(f)];
+    const entry = memo && memo.key === key && memo.byText.size < 64 ? memo : { key, byText: new Map() };
+    entry.byText.set(this.files.get(f).text, out);
+    this.memo.set(f, entry);
+    return out;
   }
+
+  noteEdit(f) { this.edits++; this.ownEdits.set(f, (this.ownEdits.get(f) || 0) + 1); }
+
+  /** How many edits other files have had (grows with every edit to a file other than `f`). */
+  memoKey(f) { return this.edits - (this.ownEdits.get(f) || 0); }
 
   errorCount(rel) { return this.diagnostics(rel).filter((d) => d.category === ts.DiagnosticCategory.Error).length; }
 
@@ -118,7 +140,9 @@ function describe(d) {
 
 /** Apply ts.TextChange[] to text (changes must not overlap). */
 function applyChanges(text, changes) {
-  const sorted = [...changes].sort((a, b) => b.span.start - a.span.start);
+  // Later changes go first; among changes at the same position the later one is applied
+  // first too, so insertions at one point keep their listed order (as ts.textChanges does).
+  const sorted = changes.map((c, i) => [c, i]).sort((a, b) => b[0].span.start - a[0].span.start || b[1] - a[1]).map(([c]) => c);
   for (const c of sorted) text = text.slice(0, c.span.start) + c.newText + text.slice(c.span.start + c.span.length);
   return text;
 }

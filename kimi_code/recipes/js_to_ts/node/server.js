@@ -12,6 +12,8 @@ const { inferTypes, narrowAny } = require('./types');
 const { lastResort } = require('./last_resort');
 const { weakSpots } = require('./weak_spots');
 const { refineAny } = require('./refine');
+const { tightenCasts } = require('./casts');
+const { typesFromCallSites } = require('./callsites');
 const { untypedDeclarations, jsxDeclaration } = require('./declarations');
 
 let project = null;
@@ -41,13 +43,15 @@ const OPS = {
     const used = lastResort(p, req.path, req.suppress !== false);
     return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
   },
-  /** narrow any -> unknown, then the last resort (which itself tries unknown before any). */
+  /** narrow any -> unknown, the last resort (which tries unknown before any), then tighten its casts. */
   finalize(req) {
     const p = need(); file(p, req.path);
     const narrowed = narrowAny(p, req.path);
     const used = lastResort(p, req.path, req.suppress !== false);
     used.unknown += narrowed;
     used.refined = refineAny(p, req.path);
+    used.fromCalls = typesFromCallSites(p, req.path);
+    Object.assign(used, tightenCasts(p, req.path));
     return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
   },
   /** Declarations typed `unknown`/`any` (what the model may improve): [{start, end, name, context}] */

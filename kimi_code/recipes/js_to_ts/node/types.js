@@ -6,6 +6,7 @@ const ts = require('typescript');
 const { applyChanges } = require('./project');
 const { bisectApply, groupOf } = require('./batch');
 const { optionalFromCallSites } = require('./callsites');
+const { accessed } = require('./casts');
 
 const FORMAT = { ...ts.getDefaultFormatCodeSettings('\n'), indentSize: 2, tabSize: 2, convertTabsToSpaces: true,
   insertSpaceBeforeFunctionParenthesis: false };
@@ -106,13 +107,19 @@ function inferTypes(project, rel, rounds = 3) {
   return applied;
 }
 
+function liftParens(n) {
+  while (n.parent && ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  return n;
+}
+
 /** Every `any` keyword in the file that can become `unknown` without new errors does. */
 function narrowAny(project, rel) {
   const text = project.text(rel);
   const sf = ts.createSourceFile(rel, text, ts.ScriptTarget.Latest, true);
   const edits = [];
   (function visit(n) {
-    if (n.kind === ts.SyntaxKind.AnyKeyword) edits.push({ start: n.getStart(sf), end: n.getEnd(), text: 'unknown' });
+    // `(x as unknown).p`, `(x as unknown)[k]`, `(x as unknown)()` never compile: not tried
+    if (n.kind === ts.SyntaxKind.AnyKeyword && !(ts.isAsExpression(n.parent) && accessed(liftParens(n.parent)))) edits.push({ start: n.getStart(sf), end: n.getEnd(), text: 'unknown' });
     ts.forEachChild(n, visit);
   })(sf);
   return bisectApply(project, rel, edits, (now, before) => now <= before);

@@ -1,9 +1,9 @@
 'use strict';
 
 class Counter {
-  declare history: number[];
-  declare label: string;
   declare count: number;
+  declare label: string;
+  declare history: number[];
   constructor(start: number) {
     this.count = start || 0;
     this.label = 'counter';

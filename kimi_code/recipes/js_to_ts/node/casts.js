@@ -1,0 +1,132 @@
+'use strict';
+// Tightening of the `as any` casts the last resort left (Node helper). A cast added for one
+// error is often not needed once later edits have landed (optional parameters, non-null
+// assertions, annotations), and where it still is, the use usually needs far less than `any`:
+// a property read or write needs an object with that property, an index needs a record, a
+// call needs a callable. Each pass is batched and kept only where the file's errors do not rise.
+const ts = require('typescript');
+const { bisectApply } = require('./batch');
+
+/** `as any` assertions of the file: [{cast, use}] where `use` is the node around its parens. */
+function anyCasts(sf) {
+  const out = [];
+  (function visit(n) {
+    if (ts.isAsExpression(n) && n.type.kind === ts.SyntaxKind.AnyKeyword) {
+      let use = n;
+      while (use.parent && ts.isParenthesizedExpression(use.parent)) use = use.parent;
+      out.push({ cast: n, use });
+    }
+    ts.forEachChild(n, visit);
+  })(sf);
+  return out;
+}
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+/** The narrowest type the cast's use needs, or null when it needs something we cannot name. */
+function neededType(cast, use) {
+  const p = use.parent;
+  if (!p) return null;
+  if (ts.isPropertyAccessExpression(p) && p.expression === use && IDENT.test(p.name.text)) {
+    if (p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p) {
+      return `{ ${p.name.text}(...args: unknown[]): unknown }`;
+    }
+    return `{ ${p.name.text}: unknown }`;
+  }
+  if (ts.isElementAccessExpression(p) && p.expression === use) return 'Record<PropertyKey, unknown>';
+  if (ts.isCallExpression(p) && p.expression === use) return '(...args: unknown[]) => unknown';
+  return null;
+}
+
+/** Whether the cast's use reads a member of it, calls it or indexes it. */
+function accessed(use) {
+  const p = use.parent;
+  return !!p && (ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p) || ts.isCallExpression(p)) &&
+    p.expression === use;
+}
+
+/**
+ * Whether dropping the cast surely fails, judged by the current checker (each trial costs a
+ * re-check, so the certain failures are not tried): a member read of a type without it.
+ */
+function dropFails(checker, cast, use) {
+  if (!accessed(use)) return false;
+  const t = checker.getTypeAtLocation(cast.expression);
+  if (t.flags & ts.TypeFlags.Any) return false;
+  if (t.flags & (ts.TypeFlags.Unknown | ts.TypeFlags.Never)) return true;
+  const p = use.parent;
+  if (!ts.isPropertyAccessExpression(p)) return false;
+  const apparent = checker.getApparentType(checker.getNonNullableType(t));
+  if (apparent.isUnion()) return apparent.types.some((u) => !checker.getPropertyOfType(checker.getApparentType(u), p.name.text));
+  return !checker.getPropertyOfType(apparent, p.name.text);
+}
+
+/** Drop `as any` where the expression compiles without it; returns how many were dropped. */
+function dropCasts(project, rel) {
+  const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
+  const edits = anyCasts(sf).filter(({ cast, use }) => !dropFails(checker, cast, use)).map(({ cast }) => ({
+    start: cast.expression.getEnd(), end: cast.getEnd(), text: '',
+  }));
+  return bisectApply(project, rel, edits, (now, before) => now <= before);
+}
+
+/** Replace `as any` by the shape its use needs, where that compiles. */
+function shapeCasts(project, rel) {
+  const sf = project.sourceFile(rel);
+  const edits = [];
+  for (const { cast, use } of anyCasts(sf)) {
+    const t = neededType(cast, use);
+    if (t) edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: t });
+  }
+  return bisectApply(project, rel, edits, (now, before) => now <= before);
+}
+
+/**
+ * The object shape a parameter's uses in its function need: `{ a: unknown; m(...args: unknown[]): unknown }`
+ * from `p.a` and `p.m(...)`; null when some use is not a plain property access.
+ */
+function usedShape(sf, fn, name) {
+  const members = new Map();
+  let plain = true;
+  (function visit(m) {
+    // nested ordinary functions have their own `this`
+    if (name === 'this' && m !== fn && (ts.isFunctionDeclaration(m) || ts.isFunctionExpression(m))) return;
+    const isRef = name === 'this' ? m.kind === ts.SyntaxKind.ThisKeyword : ts.isIdentifier(m) && m.text === name;
+    if (isRef && !(m.parent && ts.isParameter(m.parent) && m.parent.name === m)) {
+      const p = m.parent;
+      if (p && ts.isPropertyAccessExpression(p) && p.expression === m && IDENT.test(p.name.text)) {
+        const called = p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p;
+        const prev = members.get(p.name.text);
+        members.set(p.name.text, called && prev !== 'value' ? 'call' : 'value');
+      } else plain = false;
+    }
+    ts.forEachChild(m, visit);
+  })(fn.body || fn);
+  if (!plain || !members.size || members.size > 12) return null;
+  const parts = [...members].map(([k, kind]) => (kind === 'call' ? `${k}(...args: unknown[]): unknown` : `${k}: unknown`));
+  return `{ ${parts.join('; ')} }`;
+}
+
+/** Parameters (and `this`) typed `any` whose uses are all property accesses get that shape. */
+function shapeParams(project, rel) {
+  const sf = project.sourceFile(rel);
+  const edits = [];
+  (function visit(n) {
+    if (ts.isParameter(n) && n.type && n.type.kind === ts.SyntaxKind.AnyKeyword && ts.isIdentifier(n.name)) {
+      const t = usedShape(sf, n.parent, n.name.text);
+      if (t) edits.push({ start: n.type.getStart(sf), end: n.type.getEnd(), text: t });
+    }
+    ts.forEachChild(n, visit);
+  })(sf);
+  return bisectApply(project, rel, edits, (now, before) => now <= before);
+}
+
+/** The passes in order; returns how many edits each kept. */
+function tightenCasts(project, rel) {
+  const dropped = dropCasts(project, rel);
+  const shaped = shapeCasts(project, rel);
+  const params = shapeParams(project, rel);
+  return { dropped, shaped, params };
+}
+
+module.exports = { tightenCasts, accessed };

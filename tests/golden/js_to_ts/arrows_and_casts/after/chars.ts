@@ -1,0 +1,30 @@
+'use strict';
+
+/**
+ * @param {string|undefined} char One character.
+ * @returns {boolean} Whether it is an ASCII digit.
+ */
+const isDigit = (char: string | undefined): boolean => char !== undefined && char >= '0' && char <= '9';
+
+function Node(this: { value: unknown; next: unknown }, value: unknown) {
+  this.value = value;
+  this.next = null;
+}
+
+function countDigits(text: any) {
+  let n = 0;
+  for (const c of text) if (isDigit(c)) n++;
+  return n;
+}
+
+function link(items: string | unknown[]) {
+  let head = null;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const node = new (Node as any)(items[i]);
+    node.next = head;
+    head = node;
+  }
+  return head;
+}
+
+export = { isDigit, countDigits, link };
