@@ -82,6 +82,8 @@ class RunState:
     """The workspace index, if the caller had one (else built at the start)."""
     owned_backend: ChatBackend | None = None
     """A backend the run loaded itself (closed when the run ends)."""
+    recipe: Recipe | None = None
+    """The run's recipe; its `aclose()`, if it has one, releases helper processes at the end."""
 
     def announce(self, message: str, state: AgentState = AgentState.RUNNING, **extra: Any) -> None:
         """Emit a run-level event."""
@@ -160,7 +162,7 @@ async def _setup(state: RunState, backend: ChatBackend | None) -> Coordinator:
     from kimi_code.recipes.registry import get_recipe
 
     request = state.request
-    recipe = get_recipe(request.recipe) if request.recipe else None
+    recipe = state.recipe = get_recipe(request.recipe) if request.recipe else None
     index = state.index
     if index is None:
         from kimi_code.index import build_index
@@ -291,6 +293,9 @@ async def execute(state: RunState, backend: ChatBackend | None) -> RunReport:
     finally:
         if state.owned_backend is not None:
             await state.owned_backend.aclose()
+        aclose = getattr(state.recipe, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
 
 async def _execute(state: RunState, backend: ChatBackend | None) -> RunReport:

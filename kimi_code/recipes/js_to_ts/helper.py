@@ -9,9 +9,12 @@ process serves one workspace root; requests are serialized by a lock.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
+import os
 import shutil
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +122,13 @@ class NodeHelper:
                 self._sent[args["path"]] = content_hash(result["text"])
             return result
 
+    def kill(self) -> None:
+        """Kill the process without the event loop (its loop may be gone)."""
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(proc.pid, signal.SIGKILL)
+
     async def close(self) -> None:
         """Stop the helper process."""
         proc, self._proc = self._proc, None
@@ -132,20 +142,33 @@ class NodeHelper:
                 await proc.wait()
 
 
-_HELPERS: dict[Path, NodeHelper] = {}
+_HELPERS: dict[tuple[Path, int], tuple[asyncio.AbstractEventLoop, NodeHelper]] = {}
+"""Helpers by (workspace root, event loop): a process's pipes belong to the loop that made it."""
 
 
 def helper_for(root: Path) -> NodeHelper:
-    """The shared helper of workspace `root` (created on first use)."""
-    key = root.resolve()
+    """The shared helper of workspace `root` on the running loop (created on first use)."""
+    loop = asyncio.get_running_loop()
+    _forget_dead_loops()
+    key = (root.resolve(), id(loop))
     if key not in _HELPERS:
-        _HELPERS[key] = NodeHelper(key)
-    return _HELPERS[key]
+        _HELPERS[key] = (loop, NodeHelper(key[0]))
+    return _HELPERS[key][1]
 
 
-async def shutdown_helpers() -> None:
-    """Stop every helper process (call once at the end of a run)."""
-    helpers = list(_HELPERS.values())
-    _HELPERS.clear()
-    for helper in helpers:
-        await helper.close()
+def _forget_dead_loops() -> None:
+    """Kill helpers whose loop is closed: nothing can talk to them any more."""
+    for key, (loop, helper) in list(_HELPERS.items()):
+        if loop.is_closed():
+            del _HELPERS[key]
+            helper.kill()
+
+
+async def shutdown_helpers(root: Path | None = None) -> None:
+    """Stop the helper processes of the running loop (of resolved `root` only, if given)."""
+    loop = asyncio.get_running_loop()
+    _forget_dead_loops()
+    for key, (owner, helper) in list(_HELPERS.items()):
+        if owner is loop and (root is None or key[0] == root):
+            del _HELPERS[key]
+            await helper.close()

@@ -21,6 +21,7 @@ from kimi_code.errors import KimiError
 from kimi_code.model.changes import ChangeSet, FileChange
 from kimi_code.recipes.base import Diagnostic, TestOutcome, Tool, Verification, Workspace
 from kimi_code.recipes.js_to_ts import paths
+from kimi_code.recipes.js_to_ts.helper import shutdown_helpers
 from kimi_code.recipes.js_to_ts.project import declaration_changes, tsconfig_change
 from kimi_code.recipes.js_to_ts.tools import build_tools
 from kimi_code.verify.tests import regression_reason, run_tests
@@ -45,6 +46,13 @@ class JsToTsRecipe:
     def __init__(self, *, run_tests: bool = True) -> None:
         """Create the recipe; `run_tests=False` skips the project's tests in `verify`."""
         self.run_tests = run_tests
+        self._roots: set[Path] = set()
+
+    async def aclose(self) -> None:
+        """Stop the Node helpers this recipe's runs started (the swarm calls it at the end)."""
+        roots, self._roots = self._roots, set()
+        for root in roots:
+            await shutdown_helpers(root)
 
     def select_files(self, index: WorkspaceIndex, scope: Sequence[str] | None) -> list[str]:
         """JavaScript sources of the workspace (tests, configs and bundles are left alone)."""
@@ -77,6 +85,7 @@ class JsToTsRecipe:
         Raises:
             HelperError: the Node helper failed.
         """
+        self._roots.add(workspace.root)
         changes = [c for c in (tsconfig_change(workspace),) if c is not None]
         sources = paths.select(workspace.files())
         changes += await declaration_changes(workspace, sources)
