@@ -123,6 +123,11 @@ def _start_serve(
     raise SystemExit("kimi-code serve did not start")
 
 
+def _load() -> list[float]:
+    """The 1/5/15-minute load averages: figures taken on a busy machine say so."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def _ratios(tps: dict[str, dict[str, float]]) -> dict[str, float]:
     """The ratios at 8 concurrent requests."""
     out: dict[str, float] = {}
@@ -150,15 +155,15 @@ async def _sweep(
             m = await measure(client, level, args.rounds, args.tokens)
             tps[name][str(level)] = m["tokens_per_s"]
             ttft[name][str(level)] = m["ttft_ms"]
-            if not args.json:
-                line = f"{name:>13} x{level:<3} {m['tokens_per_s']:7.1f} tok/s"
-                print(f"{line}  TTFT {m['ttft_ms']:7.1f} ms", flush=True)
+            line = f"{name:>13} x{level:<3} {m['tokens_per_s']:7.1f} tok/s"
+            print(f"{line}  TTFT {m['ttft_ms']:7.1f} ms", file=sys.stderr, flush=True)
     return tps, ttft
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     """Start the three servers, measure, stop them; return the JSON result."""
     model: Path = args.model_path or default_model_path()
+    load_before = _load()
     slots = max(LEVELS)
     servers = {
         "llama_server": LlamaServer(
@@ -188,7 +193,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             serve_proc.send_signal(signal.SIGINT)
             serve_proc.wait(timeout=30)
     out: dict[str, Any] = {"model": str(model), "max_tokens": args.tokens, "rounds": args.rounds}
-    return {**out, "tokens_per_s": tps, "ttft_ms": ttft, **_ratios(tps)}
+    load = {"cpus": os.cpu_count(), "load_avg_before": load_before, "load_avg_after": _load()}
+    return {**out, "tokens_per_s": tps, "ttft_ms": ttft, **_ratios(tps), **load}
 
 
 def main() -> int:

@@ -4,25 +4,24 @@ Binds 127.0.0.1 by default. With no `--model` (or `--model local`) it starts the
 llama.cpp engine on the default MoE model or `--model-path GGUF`; any other spec serves that
 upstream through the same API. Swarm requests are allowed only for workspaces under an
 `--allow-root`. The API key is read from the environment variable `--api-key-env` names.
+
+The heavy modules (uvicorn, starlette, httpx, numpy/gguf through the engine) are imported in
+the handler only: `kimi-code` builds every subcommand's parser on each start.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uvicorn
-
-from kimi_code.engine.local import LocalEngine
 from kimi_code.errors import ConfigError
-from kimi_code.llm.backend import LocalBackend, client_for
-from kimi_code.llm.config import resolve_model
-from kimi_code.llm.openai_compat import OpenAICompatClient
-from kimi_code.server.app import ServerConfig, ServerState, create_app
+
+if TYPE_CHECKING:
+    from kimi_code.llm.openai_compat import OpenAICompatClient
+    from kimi_code.server.app import ServerState
 
 __all__ = ["register"]
 
@@ -66,6 +65,11 @@ def build_state(args: argparse.Namespace) -> ServerState:
     Raises:
         ConfigError: bad flags, missing model or engine, missing key, bad allow-root.
     """
+    from kimi_code.engine.local import LocalEngine
+    from kimi_code.llm.backend import LocalBackend, client_for
+    from kimi_code.llm.config import resolve_model
+    from kimi_code.server.app import ServerConfig, ServerState
+
     roots = []
     for root in args.allow_root:
         if not root.is_dir():
@@ -96,6 +100,10 @@ def build_state(args: argparse.Namespace) -> ServerState:
 
 
 async def _serve(args: argparse.Namespace, state: ServerState) -> None:
+    import uvicorn
+
+    from kimi_code.server.app import create_app
+
     client = await state.upstream()  # starts the local engine before accepting requests
     print(f"kimi-code serve: model {state.model_id} via {client.base_url}", file=sys.stderr)
     print(f"kimi-code serve: listening on http://{args.host}:{args.port}/v1", file=sys.stderr)
@@ -121,6 +129,8 @@ def run_serve(args: argparse.Namespace) -> int:
     Raises:
         ConfigError: see `build_state`.
     """
+    import asyncio
+
     state = build_state(args)
     if args.host not in ("127.0.0.1", "localhost", "::1") and state.config.api_key is None:
         print(

@@ -1,9 +1,11 @@
-"""The OpenAI-compatible chat client on one `httpx.AsyncClient` (llm layer).
+"""The OpenAI-compatible chat client (llm layer).
 
 One instance is shared by every agent of a run: its connection pool is sized to the number of
-agents, timeouts are explicit, and only retryable failures are retried (see `retry.py`). The API
-key comes from the configuration (read from the environment by `config.py`), is sent only as a
-bearer token, and is redacted from every repr and error message.
+agents (sharded over several small httpx clients, see `pool.py`), timeouts are explicit, and
+only retryable failures are retried (see `retry.py`). Every transport failure (refused, reset,
+timed out, an answer cut mid-body) becomes a `BackendUnavailable`; no httpx exception reaches
+the caller. The API key comes from the configuration (read from the environment by
+`config.py`), is sent only as a bearer token, and is redacted from every repr and error message.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from typing import Any, TypeVar
 import httpx
 
 from kimi_code.errors import BackendError, BackendUnavailable, RateLimited
+from kimi_code.llm.pool import DEFAULT_PER_SHARD, ShardedPool
 from kimi_code.llm.retry import (
     RATE_LIMIT_STATUS,
     RETRYABLE_STATUS,
+    UNAVAILABLE_STATUS,
     RetryableError,
     RetryPolicy,
     parse_retry_after,
@@ -64,6 +68,8 @@ class ClientConfig:
     """Bearer token; never printed."""
     max_connections: int = 8
     """Pool size: the number of agents that may have a request in flight."""
+    connections_per_shard: int = DEFAULT_PER_SHARD
+    """Largest httpx pool; `max_connections` is spread over as many as needed."""
     timeouts: Timeouts = field(default_factory=Timeouts)
     extra_body: dict[str, Any] = field(default_factory=dict)
     """Server-specific request fields (e.g. Ollama `options.num_ctx`)."""
@@ -102,12 +108,12 @@ class OpenAICompatClient:
         if config.api_key:
             headers["Authorization"] = f"Bearer {config.api_key}"
         t = config.timeouts
-        n = max(1, config.max_connections)
-        self._http = httpx.AsyncClient(
+        self._pool = ShardedPool(
             base_url=config.base_url.rstrip("/") + "/",
             headers=headers,
             timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
-            limits=httpx.Limits(max_connections=n, max_keepalive_connections=n),
+            connections=config.max_connections,
+            per_shard=config.connections_per_shard,
             transport=transport,
         )
         self._usage = Usage()
@@ -129,6 +135,11 @@ class OpenAICompatClient:
         return self._config.base_url
 
     @property
+    def in_flight(self) -> int:
+        """Requests holding (or waiting for) a pooled connection now."""
+        return sum(self._pool.busy)
+
+    @property
     def usage(self) -> Usage:
         """Tokens used by every completed request of this client."""
         return self._usage
@@ -141,7 +152,7 @@ class OpenAICompatClient:
 
     async def aclose(self) -> None:
         """Close the connection pool."""
-        await self._http.aclose()
+        await self._pool.aclose()
 
     def _redact(self, text: str) -> str:
         key = self._config.api_key
@@ -173,8 +184,9 @@ class OpenAICompatClient:
 
         Raises:
             RateLimited: 429/overload after the retries.
-            BackendUnavailable: unreachable, timed out or 502/503/504 after the retries.
-            BackendError: any other failure.
+            BackendUnavailable: unreachable, reset, timed out, answer cut off, or
+                502/503/504, after the retries.
+            BackendError: 500 after the retries, or any other failure at once.
         """
         body = self._payload(
             messages,
@@ -189,7 +201,7 @@ class OpenAICompatClient:
 
         async def attempt() -> ChatResponse:
             async with self._send(body) as resp:
-                raw = await resp.aread()
+                raw = await self._read(resp)
             try:
                 return parse_response(json.loads(raw))
             except json.JSONDecodeError:
@@ -232,8 +244,8 @@ class OpenAICompatClient:
                         if delta.usage is not None:
                             self._account(delta.usage)
                         yield delta
-            except httpx.TransportError as exc:
-                raise BackendUnavailable(self._redact(f"stream interrupted: {exc!r}")) from None
+            except httpx.RequestError as exc:
+                raise self._cut_error(exc) from None
 
     async def complete(self, messages: Sequence[Message], **kw: Any) -> ChatResponse:
         """Stream an answer and return it assembled (same result as `chat`)."""
@@ -275,19 +287,42 @@ class OpenAICompatClient:
     async def _send(self, body: dict[str, Any]) -> AsyncIterator[httpx.Response]:
         """Send one request; map failures to `RetryableError` or backend errors."""
         self.requests += 1
-        req = self._http.build_request("POST", "chat/completions", json=body)
+        async with self._pool.lease() as http:
+            resp = await self._post(http, body)
+            try:
+                if resp.status_code >= 400:
+                    await self._read(resp)
+                    raise self._status_error(resp)
+                yield resp
+            finally:
+                await resp.aclose()
+
+    async def _post(self, http: httpx.AsyncClient, body: dict[str, Any]) -> httpx.Response:
+        """POST `body` and return the response with its body unread.
+
+        Raises:
+            RetryableError: a transport failure before the response head arrived.
+            BackendError: a request httpx cannot send at all (bad URL scheme).
+        """
+        req = http.build_request("POST", "chat/completions", json=body)
         try:
-            resp = await self._http.send(req, stream=True)
-        except (httpx.ConnectError, httpx.TimeoutException, httpx.RemoteProtocolError) as exc:
+            return await http.send(req, stream=True)
+        except (httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
+            raise BackendError(self._redact(f"{self.base_url}: {exc}")) from None
+        except httpx.TransportError as exc:
             final = BackendUnavailable(self._redact(f"{self.base_url}: {type(exc).__name__}"))
             raise RetryableError(final) from None
+
+    async def _read(self, resp: httpx.Response) -> bytes:
+        """Read a whole body; a cut is retryable (nothing has reached the caller yet)."""
         try:
-            if resp.status_code >= 400:
-                await resp.aread()
-                raise self._status_error(resp)
-            yield resp
-        finally:
-            await resp.aclose()
+            return await resp.aread()
+        except httpx.RequestError as exc:
+            raise RetryableError(self._cut_error(exc)) from None
+
+    def _cut_error(self, exc: Exception) -> BackendUnavailable:
+        where = self._redact(self.base_url)
+        return BackendUnavailable(f"{where}: answer cut off ({type(exc).__name__})")
 
     def _status_error(self, resp: httpx.Response) -> Exception:
         status = resp.status_code
@@ -298,8 +333,10 @@ class OpenAICompatClient:
         if status in RATE_LIMIT_STATUS or overloaded:
             final: Exception = RateLimited(f"{where} {text}", retry_after=retry_after)
             return RetryableError(final, retry_after=retry_after)
-        if status in RETRYABLE_STATUS:
+        if status in UNAVAILABLE_STATUS:
             return RetryableError(BackendUnavailable(f"{where} {text}"), retry_after=retry_after)
+        if status in RETRYABLE_STATUS:
+            return RetryableError(BackendError(f"{where} {text}"), retry_after=retry_after)
         return BackendError(f"{where} {text}")
 
     async def _retrying(self, attempt: Callable[[], Awaitable[T]]) -> T:
@@ -312,21 +349,26 @@ class OpenAICompatClient:
         """Send a caller-built body and hand the upstream answer through unchanged.
 
         Used by `kimi-code serve`: upstream errors (4xx/5xx) are passed through as they are
-        (not raised), connection failures are retried and then raise `BackendUnavailable`.
+        (not raised). Transport failures before the answer's head are retried and then raise
+        `BackendUnavailable`; a body cut later raises it from `ProxyResponse.chunks`.
+
+        Raises:
+            BackendUnavailable: unreachable or reset after the retries.
+            BackendError: a request that cannot be sent (bad URL scheme).
         """
         self.requests += 1
-        req = self._http.build_request("POST", "chat/completions", json=body)
-
-        async def attempt() -> httpx.Response:
+        async with self._pool.lease() as http:
+            resp = await self._retrying(lambda: self._post(http, body))
             try:
-                return await self._http.send(req, stream=True)
-            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                final = BackendUnavailable(self._redact(f"{self.base_url}: {type(exc).__name__}"))
-                raise RetryableError(final) from None
+                kind = resp.headers.get("content-type", "application/json")
+                yield ProxyResponse(resp.status_code, kind, self._relay(resp))
+            finally:
+                await resp.aclose()
 
-        resp = await self._retrying(attempt)
+    async def _relay(self, resp: httpx.Response) -> AsyncIterator[bytes]:
+        """The raw body; a cut raises `BackendUnavailable`."""
         try:
-            kind = resp.headers.get("content-type", "application/json")
-            yield ProxyResponse(resp.status_code, kind, resp.aiter_raw())
-        finally:
-            await resp.aclose()
+            async for chunk in resp.aiter_raw():
+                yield chunk
+        except httpx.RequestError as exc:
+            raise self._cut_error(exc) from None

@@ -1,7 +1,9 @@
 """Retry policy for model requests (llm layer).
 
-Only retryable failures are retried: connection errors, timeouts, HTTP 429, 502, 503, 504 and
-explicit overload answers (529, or an error body whose type says "overloaded"). Delays grow
+Only retryable failures are retried: transport errors (refused, reset, timed out, an answer
+cut mid-body), HTTP 429, 5xx server errors (as OpenAI's own SDK does: servers answer 500 for
+transient faults too) and explicit overload answers (529, or an error body whose type says
+"overloaded"); 4xx client errors are never retried. Delays grow
 exponentially with full jitter and honour a server's `Retry-After` (seconds or an HTTP date).
 When the attempts are spent a 429/overload becomes `RateLimited(retry_after=...)` so the swarm
 can suspend the agent, requeue it and shrink its concurrency.
@@ -20,6 +22,7 @@ from typing import TypeVar
 __all__ = [
     "RATE_LIMIT_STATUS",
     "RETRYABLE_STATUS",
+    "UNAVAILABLE_STATUS",
     "RetryPolicy",
     "RetryableError",
     "parse_retry_after",
@@ -30,8 +33,10 @@ T = TypeVar("T")
 
 RATE_LIMIT_STATUS = frozenset({429, 529})
 """Statuses meaning "too many requests / overloaded": surfaced as `RateLimited`."""
-RETRYABLE_STATUS = frozenset({429, 502, 503, 504, 529})
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504, 529})
 """Statuses worth another attempt."""
+UNAVAILABLE_STATUS = frozenset({502, 503, 504})
+"""Statuses meaning "the model server is not there": surfaced as `BackendUnavailable`."""
 
 
 class RetryableError(Exception):

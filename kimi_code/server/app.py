@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from kimi_code.engine.gguf_info import ModelInfo
-from kimi_code.errors import BackendError, BackendUnavailable, KimiError
+from kimi_code.errors import BackendError, KimiError
 from kimi_code.llm.openai_compat import OpenAICompatClient
 from kimi_code.llm.types import ChatBackend
 from kimi_code.server.errors import ApiError, error_response
@@ -97,24 +97,40 @@ async def _read_json(request: Request, limit: int) -> dict[str, Any]:
 
 
 async def _proxy(client: OpenAICompatClient, body: dict[str, Any]) -> Response:
-    """Forward `body` upstream; stream the answer through unchanged."""
+    """Forward `body` upstream; stream the answer through unchanged.
+
+    Raises:
+        ApiError: 503 when the engine cannot be reached, 502 when its answer is cut off
+            before anything was sent on (a streamed answer cut later ends with an error event).
+    """
     stack = contextlib.AsyncExitStack()
     try:
         upstream = await stack.enter_async_context(client.proxy(body))
-    except BackendUnavailable as exc:
+    except BackendError as exc:
         await stack.aclose()
         raise ApiError(503, f"model engine unavailable: {exc}") from None
     if not body.get("stream") or upstream.status >= 400:
-        async with stack:
-            data = b"".join([c async for c in upstream.chunks])
+        try:
+            async with stack:
+                data = b"".join([c async for c in upstream.chunks])
+        except BackendError as exc:
+            raise ApiError(502, f"model engine failed mid-answer: {exc}") from None
         return Response(data, status_code=upstream.status, media_type=upstream.content_type)
 
     async def relay() -> AsyncIterator[bytes]:
         async with stack:
-            async for chunk in upstream.chunks:
-                yield chunk
+            try:
+                async for chunk in upstream.chunks:
+                    yield chunk
+            except BackendError as exc:
+                yield _stream_error(ApiError(502, f"model engine failed mid-answer: {exc}"))
 
     return StreamingResponse(relay(), status_code=upstream.status, media_type=upstream.content_type)
+
+
+def _stream_error(exc: ApiError) -> bytes:
+    """An OpenAI-format error as the last event of a stream whose status is already sent."""
+    return b"\n\ndata: " + bytes(error_response(exc).body) + b"\n\n"
 
 
 async def _models(state: ServerState, request: Request) -> Response:

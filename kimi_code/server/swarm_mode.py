@@ -21,11 +21,11 @@ from typing import Any
 
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from kimi_code.errors import KimiError, UserInputError
+from kimi_code.errors import BackendError, KimiError, UserInputError
 from kimi_code.llm.types import ChatBackend
 from kimi_code.model.events import AgentEvent
 from kimi_code.recipes.registry import list_recipes
-from kimi_code.server.errors import ApiError
+from kimi_code.server.errors import ApiError, error_response
 
 __all__ = ["RunLimiter", "SwarmRequest", "handle_swarm_request", "parse_swarm_request"]
 
@@ -185,6 +185,14 @@ async def _start(req: SwarmRequest, backend: ChatBackend, queue: asyncio.Queue[A
         raise ApiError(500, f"{type(exc).__name__}: {exc}") from None
 
 
+def _run_failed(exc: KimiError) -> ApiError:
+    """A run that ended in an error instead of a report (e.g. the model broke the planner)."""
+    status = (
+        400 if isinstance(exc, UserInputError) else 502 if isinstance(exc, BackendError) else 500
+    )
+    return ApiError(status, f"swarm run failed: {type(exc).__name__}: {exc}")
+
+
 async def _events(handle: Any, queue: asyncio.Queue[Any], model: str) -> AsyncIterator[bytes]:
     run_id = str(handle.run_id)
     yield _chunk(run_id, model, {"role": "assistant", "content": ""})
@@ -200,7 +208,11 @@ async def _events(handle: Any, queue: asyncio.Queue[Any], model: str) -> AsyncIt
             yield _chunk(
                 run_id, model, {"content": _progress_line(event)}, kimi_event=event.to_json()
             )
-        report = waiter.result()
+        try:
+            report = waiter.result()
+        except KimiError as exc:
+            yield b"data: " + bytes(error_response(_run_failed(exc)).body) + b"\n\n"
+            return
         yield _chunk(
             run_id, model, {"content": render_report(report)}, kimi_report=report.to_json()
         )
@@ -244,6 +256,8 @@ async def handle_swarm_request(
         return StreamingResponse(stream(), media_type="text/event-stream")
     try:
         report = await handle.wait()
+    except KimiError as exc:
+        raise _run_failed(exc) from None
     finally:
         runs.release()
     return JSONResponse(_completion(str(handle.run_id), model, report))

@@ -55,11 +55,6 @@ async def test_transport_cuts_never_corrupt_the_workspace(tmp_path: Path, kind: 
     assert outcome.verdict.ok and outcome.consistent, outcome.verdict
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="llm/openai_compat.py lets httpx.ReadError escape (connection reset, body cut "
-    "mid-answer); the coordinator contains it but logs 'agent crashed' with a traceback",
-)
 async def test_transport_cuts_are_reported_not_crashes(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -89,11 +89,6 @@ def test_serve_is_hardened(served: tuple[str, FaultServer, subprocess.Popen[str]
     assert "Traceback" not in logs, logs[-3000:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="openai_compat.proxy maps only ConnectError/ConnectTimeout: an upstream reset "
-    "(httpx.ReadError) becomes an unhandled exception, a bare 500 and a traceback in the log",
-)
 @pytest.mark.parametrize("served", [{"reset": 1.0}], indirect=True, ids=["reset"])
 def test_upstream_reset_is_reported_cleanly(
     served: tuple[str, FaultServer, subprocess.Popen[str]],
