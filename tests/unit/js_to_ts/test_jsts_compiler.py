@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import gc
 import json
-import os
 import shutil
-import time
 from pathlib import Path
-
-import pytest
 
 from kimi_code.edits.overlay import StagedWorkspace
 from kimi_code.model.changes import FileChange, content_hash
@@ -70,37 +65,3 @@ async def test_verify_refuses_a_worse_result(tmp_path: Path) -> None:
     assert verification.errors_before == 0 and verification.errors_after >= 1
     assert "price.ts" in verification.summary
 
-
-# The first loop is closed with its helper still running on purpose; asyncio then complains
-# when that loop's subprocess transport is garbage-collected.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-def test_helpers_do_not_outlive_their_event_loop(tmp_path: Path) -> None:
-    """A helper made on one loop is killed, not reused, once that loop is closed."""
-    import asyncio
-
-    from kimi_code.recipes.js_to_ts import helper as helper_mod
-
-    (tmp_path / "a.js").write_text("module.exports = 1;\n")
-
-    async def start() -> helper_mod.NodeHelper:
-        node = helper_mod.helper_for(tmp_path)
-        await node._start()
-        return node
-
-    first = asyncio.run(start())
-    assert first._proc is not None
-    pid = first._proc.pid
-
-    async def again() -> helper_mod.NodeHelper:
-        node = helper_mod.helper_for(tmp_path)
-        await helper_mod.shutdown_helpers()
-        return node
-
-    second = asyncio.run(again())
-    assert second is not first
-    del first  # collect the dead loop's transport here, where its complaint is expected
-    gc.collect()
-    with pytest.raises(ProcessLookupError):
-        for _ in range(50):  # the killed process is reaped by init shortly
-            os.kill(pid, 0)
-            time.sleep(0.1)
