@@ -15,55 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from kimi_code.index.resolve import NODE_BUILTINS
+
 __all__ = ["BUILTINS", "Resolver", "Target", "final_path", "relative_specifier"]
 
-BUILTINS = frozenset(
-    [
-        "assert",
-        "async_hooks",
-        "buffer",
-        "child_process",
-        "cluster",
-        "console",
-        "constants",
-        "crypto",
-        "dgram",
-        "diagnostics_channel",
-        "dns",
-        "domain",
-        "events",
-        "fs",
-        "http",
-        "http2",
-        "https",
-        "inspector",
-        "module",
-        "net",
-        "os",
-        "path",
-        "perf_hooks",
-        "process",
-        "punycode",
-        "querystring",
-        "readline",
-        "repl",
-        "stream",
-        "string_decoder",
-        "sys",
-        "timers",
-        "tls",
-        "trace_events",
-        "tty",
-        "url",
-        "util",
-        "v8",
-        "vm",
-        "wasi",
-        "worker_threads",
-        "zlib",
-        "test",
-    ]
-)
+BUILTINS = NODE_BUILTINS
 """Node's built-in modules (subpaths like `fs/promises` share their first segment)."""
 
 TargetKind = Literal["workspace", "json", "builtin", "package", "unresolved"]
