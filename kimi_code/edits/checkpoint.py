@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kimi_code.edits.apply import checked_path, roll_back
@@ -154,15 +154,6 @@ def accept(root: Path, run_id: str) -> Journal:
         store.drop_blobs(run_id)
         if journal.checkpoint:
             delete_checkpoint(root, journal.checkpoint)
-        accepted = Journal(
-            run_id=journal.run_id,
-            state=journal.state,
-            entries=journal.entries,
-            created_dirs=journal.created_dirs,
-            created_at=journal.created_at,
-            applied_at=journal.applied_at,
-            checkpoint=None,
-            accepted=True,
-        )
+        accepted = replace(journal, checkpoint=None, accepted=True)
         store.save(accepted)
     return accepted
