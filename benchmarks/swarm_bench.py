@@ -79,56 +79,82 @@ def next_wire_call(messages: list[dict[str, Any]]) -> tuple[str, dict[str, Any]]
 # -- the loopback server (child process) ---------------------------------------------------
 
 
-async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    counter = 0
-    try:
-        while True:
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))  # type: ignore[union-attr]
-            body = json.loads(await reader.readexactly(length))
-            latency = float(body["model"].removeprefix("bench-"))
-            if latency > 0:
-                await asyncio.sleep(latency)
-            name, args = next_wire_call(body["messages"])
-            counter += 1
-            answer = {
-                "id": f"c{counter}",
-                "object": "chat.completion",
-                "model": body["model"],
-                "choices": [
-                    {
-                        "index": 0,
-                        "finish_reason": "tool_calls",
-                        "message": {
-                            "role": "assistant",
-                            "content": None,
-                            "tool_calls": [
-                                {
-                                    "id": f"call{counter}",
-                                    "type": "function",
-                                    "function": {"name": name, "arguments": json.dumps(args)},
-                                }
-                            ],
-                        },
-                    }
-                ],
-                "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
+CONTENT_LENGTH = re.compile(rb"(?i)\r\ncontent-length:\s*(\d+)")
+
+
+def answer_for(body: dict[str, Any], counter: int) -> bytes:
+    """The HTTP response to one chat request: the scripted tool call for its conversation."""
+    name, args = next_wire_call(body["messages"])
+    answer = {
+        "id": f"c{counter}",
+        "object": "chat.completion",
+        "model": body["model"],
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "tool_calls",
+                "message": {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "id": f"call{counter}",
+                            "type": "function",
+                            "function": {"name": name, "arguments": json.dumps(args)},
+                        }
+                    ],
+                },
             }
-            data = json.dumps(answer).encode()
-            writer.write(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                + f"Content-Length: {len(data)}\r\n\r\n".encode()
-                + data
-            )
-            await writer.drain()
-    except (asyncio.IncompleteReadError, ConnectionError):
-        pass
-    finally:
-        writer.close()
+        ],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
+    }
+    data = json.dumps(answer).encode()
+    head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {len(data)}"
+    return head.encode() + b"\r\n\r\n" + data
+
+
+class BenchServer(asyncio.Protocol):
+    """One keep-alive connection of the loopback model server.
+
+    A bare protocol, not asyncio streams: the server stands in for a model server on other
+    hardware, so its own CPU per request is kept small (it shares the 2 cores with the client
+    under test). It still parses every request (head, Content-Length, the JSON body) and
+    answers from the conversation it carries, after the latency the model id names.
+    """
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        self._counter = 0
+        self._transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self._transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self._buf += data
+        while (end := self._buf.find(b"\r\n\r\n")) >= 0:
+            match = CONTENT_LENGTH.search(self._buf, 0, end + 2)
+            if match is None:
+                raise ValueError("request without Content-Length")
+            size = end + 4 + int(match.group(1))
+            if len(self._buf) < size:
+                return
+            body = json.loads(self._buf[end + 4 : size])
+            del self._buf[:size]
+            self._counter += 1
+            reply = answer_for(body, self._counter)
+            latency = float(body["model"].removeprefix("bench-"))
+            assert self._transport is not None
+            if latency > 0:
+                asyncio.get_running_loop().call_later(latency, self._transport.write, reply)
+            else:
+                self._transport.write(reply)
 
 
 async def _serve(port: int) -> None:
-    server = await asyncio.start_server(_handle, "127.0.0.1", port, backlog=512)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(BenchServer, "127.0.0.1", port, backlog=512)
     print("ready", flush=True)
     async with server:
         await server.serve_forever()
@@ -189,46 +215,10 @@ async def one_run(root: Path, index: Any, backend: ChatBackend, agents: int) -> 
     return {"agents": agents, "wall": wall, "tool_calls": report.tool_calls}
 
 
-class Shards:
-    """Spread calls over several real clients (httpcore's pool scans every connection per
-    request, so one pool of 100 connections costs far more CPU than 100 pools of one)."""
-
-    def __init__(self, port: int, latency: float, shards: int) -> None:
-        info = BackendInfo(name="loopback", model=f"bench-{latency:g}", capable=True)
-        size = max(1, 100 // shards)
-        url = f"http://127.0.0.1:{port}/v1"
-        self.clients = [
-            OpenAICompatClient(ClientConfig(base_url=url, info=info, max_connections=size))
-            for _ in range(shards)
-        ]
-        self._next = 0
-        self.info = info
-
-    async def chat(self, messages: Sequence[Message], **kwargs: Any) -> Any:
-        client = self.clients[self._next % len(self.clients)]
-        self._next += 1
-        return await client.chat(messages, **kwargs)
-
-    def stream(self, messages: Sequence[Message], **kwargs: Any) -> Any:
-        return self.clients[0].stream(messages, **kwargs)
-
-    async def aclose(self) -> None:
-        for client in self.clients:
-            await client.aclose()
-
-    async def __aenter__(self) -> Shards:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.aclose()
-
-
-def _client(port: int, latency: float, shards: int) -> Any:
-    if shards == 1:
-        info = BackendInfo(name="loopback", model=f"bench-{latency:g}", capable=True)
-        url = f"http://127.0.0.1:{port}/v1"
-        return OpenAICompatClient(ClientConfig(base_url=url, info=info, max_connections=100))
-    return Shards(port, latency, shards)
+def _client(port: int, latency: float) -> OpenAICompatClient:
+    info = BackendInfo(name="loopback", model=f"bench-{latency:g}", capable=True)
+    url = f"http://127.0.0.1:{port}/v1"
+    return OpenAICompatClient(ClientConfig(base_url=url, info=info, max_connections=100))
 
 
 def _score(runs: list[dict[str, Any]], latency: float) -> dict[str, Any]:
@@ -249,9 +239,7 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def measure(
-    root: Path, port: int, latency: float, counts: Sequence[int], shards: int
-) -> dict[str, Any]:
+async def measure(root: Path, port: int, latency: float, counts: Sequence[int]) -> dict[str, Any]:
     """Run the workload in-process and over HTTP at each agent count; return the figures."""
     load_before = os.getloadavg()
     index = await asyncio.to_thread(build_index, root)
@@ -260,11 +248,11 @@ async def measure(
     inproc_zero = await one_run(root, index, scripted, 100)
     slow = ScriptedBackend(lambda m: Turn(tool_calls=(next_call(m),)), latency=latency)
     inproc = [await one_run(root, index, slow, n) for n in sorted(counts, reverse=True)]
-    async with _client(port, 0.0, shards) as client:
+    async with _client(port, 0.0) as client:
         await one_run(root, index, client, 100)  # warm-up: connections, caches
         zero = await one_run(root, index, client, 100)
     runs, peak_mb = [], 0.0
-    async with _client(port, latency, shards) as client:
+    async with _client(port, latency) as client:
         for agents in sorted(counts, reverse=True):
             runs.append(await one_run(root, index, client, agents))
             if agents == 100:
@@ -274,7 +262,6 @@ async def measure(
     local = _score(inproc, latency)
     return {
         "latency_s": latency,
-        "client_shards": shards,
         "tool_calls": calls,
         **http,
         "overhead_ms_per_tool_call": 1000 * zero["wall"] / calls,
@@ -293,7 +280,6 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--latency", type=float, default=0.1, help="model latency in seconds")
     parser.add_argument("--agents", default="1,10,50,100", help="agent counts to run")
-    parser.add_argument("--shards", type=int, default=1, help="real clients to spread calls over")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -310,7 +296,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="swarm-bench-") as tmp:
             make_workspace(Path(tmp))
             counts = [int(n) for n in args.agents.split(",")]
-            result = asyncio.run(measure(Path(tmp), port, args.latency, counts, args.shards))
+            result = asyncio.run(measure(Path(tmp), port, args.latency, counts))
     finally:
         server.terminate()
         server.wait()
@@ -324,10 +310,9 @@ def main() -> int:
 def print_table(result: dict[str, Any]) -> None:
     """Print the side-by-side table: HTTP client and in-process backend at each count."""
     latency = result["latency_s"]
-    shards = result["client_shards"]
     print(f"workload: {FILES} independent files x {CALLS_PER_FILE} tool calls = ", end="")
     print(f"{result['tool_calls']} tool calls; model latency {latency}s per call")
-    print(f"HTTP: {shards} real OpenAI-compatible client(s) -> loopback server (child process)")
+    print("HTTP: the real OpenAI-compatible client -> loopback server (child process)")
     print(f"machine: {result['cpus']} CPUs, load average before {result['load_avg_before']}, ")
     print(f"         after {result['load_avg_after']}")
     head = f"{'HTTP wall':>9} {'eff':>6} | {'in-proc wall':>12} {'eff':>6}"

@@ -12,6 +12,7 @@ RESTRICTED = {
     "pygls": ("lsp",),
     "lsprotocol": ("lsp",),
     "httpx": ("llm", "engine"),
+    "h11": ("llm",),
     "rich": ("cli",),
     "starlette": ("server",),
     "uvicorn": ("server", "cli"),

@@ -1,11 +1,14 @@
 """The OpenAI-compatible chat client (llm layer).
 
 One instance is shared by every agent of a run: its connection pool is sized to the number of
-agents (sharded over several small httpx clients, see `pool.py`), timeouts are explicit, and
-only retryable failures are retried (see `retry.py`). Every transport failure (refused, reset,
-timed out, an answer cut mid-body) becomes a `BackendUnavailable`; no httpx exception reaches
-the caller. The API key comes from the configuration (read from the environment by
-`config.py`), is sent only as a bearer token, and is redacted from every repr and error message.
+agents (`http1.py`: keep-alive HTTP/1.1 on h11, cheap per request), timeouts are explicit, and
+only retryable failures are retried (see `retry.py`). Requests go straight to the transport
+with a prebuilt URL and headers: none of httpx's client machinery (URL merging, auth,
+redirects, cookies) is needed for one fixed endpoint, and it costs more CPU than the request.
+Every transport failure (refused, reset, timed out, an answer cut mid-body) becomes a
+`BackendUnavailable`; no httpx exception reaches the caller. The API key comes from the
+configuration (read from the environment by `config.py`), is sent only as a bearer token, and
+is redacted from every repr and error message.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any, TypeVar
 import httpx
 
 from kimi_code.errors import BackendError, BackendUnavailable, RateLimited
-from kimi_code.llm.pool import DEFAULT_PER_SHARD, ShardedPool
+from kimi_code.llm.http1 import make_transport
 from kimi_code.llm.retry import (
     RATE_LIMIT_STATUS,
     RETRYABLE_STATUS,
@@ -37,7 +40,7 @@ from kimi_code.llm.types import (
     ToolSpec,
     Usage,
 )
-from kimi_code.llm.wire import StreamAssembler, build_payload, parse_chunk, parse_response
+from kimi_code.llm.wire import StreamAssembler, encode_payload, parse_chunk, parse_response
 
 __all__ = ["ClientConfig", "OpenAICompatClient", "ProxyResponse", "Timeouts"]
 
@@ -68,8 +71,6 @@ class ClientConfig:
     """Bearer token; never printed."""
     max_connections: int = 8
     """Pool size: the number of agents that may have a request in flight."""
-    connections_per_shard: int = DEFAULT_PER_SHARD
-    """Largest httpx pool; `max_connections` is spread over as many as needed."""
     timeouts: Timeouts = field(default_factory=Timeouts)
     extra_body: dict[str, Any] = field(default_factory=dict)
     """Server-specific request fields (e.g. Ollama `options.num_ctx`)."""
@@ -101,21 +102,23 @@ class OpenAICompatClient:
             config: Endpoint, model, key, pool size, timeouts, retry policy.
             transport: An httpx transport (tests pass `httpx.MockTransport`).
             sleep: Replaces `asyncio.sleep` between retries (tests).
+
+        Raises:
+            httpx.InvalidURL: `config.base_url` is not a URL.
         """
         self._config = config
         self._sleep = sleep
-        headers = {"Accept": "application/json"}
+        self._url = httpx.URL(config.base_url.rstrip("/") + "/chat/completions")
+        headers = {"Accept": "application/json", "Content-Type": "application/json"}
         if config.api_key:
             headers["Authorization"] = f"Bearer {config.api_key}"
+        self._headers = httpx.Headers(headers)
         t = config.timeouts
-        self._pool = ShardedPool(
-            base_url=config.base_url.rstrip("/") + "/",
-            headers=headers,
-            timeout=httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool),
-            connections=config.max_connections,
-            per_shard=config.connections_per_shard,
-            transport=transport,
-        )
+        self._extensions = {
+            "timeout": {"connect": t.connect, "read": t.read, "write": t.write, "pool": t.pool}
+        }
+        self._transport = transport or make_transport(str(self._url), config.max_connections)
+        self._in_flight = 0
         self._usage = Usage()
         self.requests = 0
         """Requests sent, retries included."""
@@ -137,7 +140,7 @@ class OpenAICompatClient:
     @property
     def in_flight(self) -> int:
         """Requests holding (or waiting for) a pooled connection now."""
-        return sum(self._pool.busy)
+        return self._in_flight
 
     @property
     def usage(self) -> Usage:
@@ -152,7 +155,7 @@ class OpenAICompatClient:
 
     async def aclose(self) -> None:
         """Close the connection pool."""
-        await self._pool.aclose()
+        await self._transport.aclose()
 
     def _redact(self, text: str) -> str:
         key = self._config.api_key
@@ -164,8 +167,8 @@ class OpenAICompatClient:
             completion_tokens=self._usage.completion_tokens + usage.completion_tokens,
         )
 
-    def _payload(self, messages: Sequence[Message], stream: bool, **kw: Any) -> dict[str, Any]:
-        return build_payload(
+    def _payload(self, messages: Sequence[Message], stream: bool, **kw: Any) -> bytes:
+        return encode_payload(
             self.info.model, messages, stream=stream, extra_body=self._config.extra_body, **kw
         )
 
@@ -201,7 +204,7 @@ class OpenAICompatClient:
 
         async def attempt() -> ChatResponse:
             async with self._send(body) as resp:
-                raw = await self._read(resp)
+                raw = await self._read(resp, decoded=False)
             try:
                 return parse_response(json.loads(raw))
             except json.JSONDecodeError:
@@ -267,7 +270,7 @@ class OpenAICompatClient:
             raise BackendError(f"backend sent an invalid stream chunk: {data[:200]!r}") from None
 
     @asynccontextmanager
-    async def _open_stream(self, body: dict[str, Any]) -> AsyncIterator[httpx.Response]:
+    async def _open_stream(self, body: bytes) -> AsyncIterator[httpx.Response]:
         """Open a streamed response, with retries before any byte is consumed."""
         stack: list[Any] = []
 
@@ -284,11 +287,12 @@ class OpenAICompatClient:
             await stack[-1].__aexit__(None, None, None)
 
     @asynccontextmanager
-    async def _send(self, body: dict[str, Any]) -> AsyncIterator[httpx.Response]:
+    async def _send(self, body: bytes) -> AsyncIterator[httpx.Response]:
         """Send one request; map failures to `RetryableError` or backend errors."""
         self.requests += 1
-        async with self._pool.lease() as http:
-            resp = await self._post(http, body)
+        self._in_flight += 1
+        try:
+            resp = await self._post(body)
             try:
                 if resp.status_code >= 400:
                     await self._read(resp)
@@ -296,27 +300,40 @@ class OpenAICompatClient:
                 yield resp
             finally:
                 await resp.aclose()
+        finally:
+            self._in_flight -= 1
 
-    async def _post(self, http: httpx.AsyncClient, body: dict[str, Any]) -> httpx.Response:
-        """POST `body` and return the response with its body unread.
+    async def _post(self, body: bytes) -> httpx.Response:
+        """POST `body` (JSON) and return the response with its body unread.
 
         Raises:
             RetryableError: a transport failure before the response head arrived.
             BackendError: a request httpx cannot send at all (bad URL scheme).
         """
-        req = http.build_request("POST", "chat/completions", json=body)
+        req = httpx.Request(
+            "POST", self._url, headers=self._headers, content=body, extensions=self._extensions
+        )
         try:
-            return await http.send(req, stream=True)
+            return await self._transport.handle_async_request(req)
         except (httpx.UnsupportedProtocol, httpx.LocalProtocolError) as exc:
             raise BackendError(self._redact(f"{self.base_url}: {exc}")) from None
         except httpx.TransportError as exc:
             final = BackendUnavailable(self._redact(f"{self.base_url}: {type(exc).__name__}"))
             raise RetryableError(final) from None
 
-    async def _read(self, resp: httpx.Response) -> bytes:
-        """Read a whole body; a cut is retryable (nothing has reached the caller yet)."""
+    async def _read(self, resp: httpx.Response, *, decoded: bool = True) -> bytes:
+        """Read a whole body; a cut is retryable (nothing has reached the caller yet).
+
+        With `decoded=False` an uncompressed body is read straight from the transport's stream,
+        skipping httpx's decoder chain (a tenth of the client's CPU per request), and is not
+        kept on `resp`.
+        """
         try:
-            return await resp.aread()
+            if decoded or "content-encoding" in resp.headers:
+                return await resp.aread()
+            stream = resp.stream
+            assert isinstance(stream, httpx.AsyncByteStream)
+            return b"".join([chunk async for chunk in stream])
         except httpx.RequestError as exc:
             raise RetryableError(self._cut_error(exc)) from None
 
@@ -357,13 +374,17 @@ class OpenAICompatClient:
             BackendError: a request that cannot be sent (bad URL scheme).
         """
         self.requests += 1
-        async with self._pool.lease() as http:
-            resp = await self._retrying(lambda: self._post(http, body))
+        self._in_flight += 1
+        try:
+            content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            resp = await self._retrying(lambda: self._post(content))
             try:
                 kind = resp.headers.get("content-type", "application/json")
                 yield ProxyResponse(resp.status_code, kind, self._relay(resp))
             finally:
                 await resp.aclose()
+        finally:
+            self._in_flight -= 1
 
     async def _relay(self, resp: httpx.Response) -> AsyncIterator[bytes]:
         """The raw body; a cut raises `BackendUnavailable`."""

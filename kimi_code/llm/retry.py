@@ -97,6 +97,10 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - current)
 
 
+_JITTER = random.Random()
+"""Jitter for every retry loop (seeding a new `Random` per call costs more than a request)."""
+
+
 async def with_retries(
     attempt_fn: Callable[[], Awaitable[T]],
     policy: RetryPolicy,
@@ -117,7 +121,7 @@ async def with_retries(
     Raises:
         Exception: the `final` error of the last `RetryableError`, or any other error at once.
     """
-    rng = rng or random.Random()
+    rng = rng if rng is not None else _JITTER
     attempt = 1
     while True:
         try:

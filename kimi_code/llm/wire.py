@@ -1,12 +1,15 @@
 """OpenAI chat-completions wire format: request bodies, responses, stream chunks (llm layer).
 
-Pure functions, no I/O: `build_payload` makes a request body, `parse_response` reads a
+Pure functions, no I/O: `build_payload` makes a request body (`encode_payload` the same as
+JSON bytes, each message encoded once and cached: an agent resends its whole conversation
+every turn, and encoding it again costs more than the HTTP request), `parse_response` reads a
 non-streamed answer, `parse_chunk` turns one SSE `data:` object into `StreamDelta`s and
 `StreamAssembler` joins deltas (tool-call arguments split across chunks) into a `ChatResponse`.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +21,7 @@ from kimi_code.llm.types import ChatResponse, Message, StreamDelta, ToolCall, To
 __all__ = [
     "StreamAssembler",
     "build_payload",
+    "encode_payload",
     "parse_chunk",
     "parse_response",
     "parse_usage",
@@ -62,6 +66,58 @@ def build_payload(
     if stream:
         body["stream_options"] = {"include_usage": True}
     return body
+
+
+CACHED_MESSAGE_CHARS = 8192
+"""Messages with more content than this are encoded afresh (bounds the cache's memory)."""
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_message_json(message: Message) -> str:
+    return _dumps(message.to_wire())
+
+
+def _message_json(message: Message) -> str:
+    if message.content is not None and len(message.content) > CACHED_MESSAGE_CHARS:
+        return _dumps(message.to_wire())
+    return _cached_message_json(message)
+
+
+_TOOLS_JSON: dict[tuple[int, ...], tuple[tuple[ToolSpec, ...], str]] = {}
+"""Encoded tool lists by the identity of their specs (held, so no id is reused meanwhile)."""
+
+
+def _tools_json(tools: Sequence[ToolSpec]) -> str:
+    key = tuple(map(id, tools))
+    hit = _TOOLS_JSON.get(key)
+    if hit is not None:
+        return hit[1]
+    if len(_TOOLS_JSON) >= 64:
+        _TOOLS_JSON.clear()
+    text = _dumps([t.to_wire() for t in tools])
+    _TOOLS_JSON[key] = (tuple(tools), text)
+    return text
+
+
+def encode_payload(
+    model: str, messages: Sequence[Message], *, tools: Sequence[ToolSpec] = (), **kw: Any
+) -> bytes:
+    """`build_payload(model, messages, tools=tools, **kw)` as compact UTF-8 JSON.
+
+    The same object `json.dumps` makes of `build_payload`'s dict (`messages` and `tools`
+    first), but each message is encoded once while it stays in a 4,096-entry LRU cache, and a
+    list of tool specs once while its spec objects are the same.
+    """
+    body = build_payload(model, (), tools=tools, **kw)
+    del body["messages"]
+    head = '{"messages":[' + ",".join([_message_json(m) for m in messages]) + "],"
+    if body.pop("tools", None) is not None:
+        head += '"tools":' + _tools_json(tools) + ","
+    return (head + _dumps(body)[1:]).encode()
 
 
 def parse_usage(data: Any) -> Usage | None:

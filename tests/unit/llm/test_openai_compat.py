@@ -13,7 +13,8 @@ import pytest
 from kimi_code.errors import BackendError, BackendUnavailable, RateLimited
 from kimi_code.llm.openai_compat import ClientConfig, OpenAICompatClient
 from kimi_code.llm.retry import RetryPolicy, parse_retry_after
-from kimi_code.llm.types import BackendInfo, Message, ToolSpec
+from kimi_code.llm.types import BackendInfo, Message, ToolCall, ToolSpec
+from kimi_code.llm.wire import build_payload, encode_payload
 
 SECRET = "sk-test-secret-123"
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -206,3 +207,21 @@ def test_backoff_grows_and_is_jittered() -> None:
     delays = [policy.delay(n, None, rng) for n in (1, 2, 3, 4, 5)]
     assert all(0 <= d <= c for d, c in zip(delays, [1, 2, 4, 4, 4], strict=True))
     assert len(set(delays)) == len(delays)
+
+
+def test_encoded_payload_is_the_built_payload() -> None:
+    big = "y" * 10_000  # past the cache's size limit: encoded afresh
+    calls = (ToolCall(id="c1", name="f", arguments='{"a":1}'),)
+    messages = [
+        Message("system", "é ünïcode"),
+        Message("user", big),
+        Message("assistant", None, tool_calls=calls),
+        Message("tool", "result", tool_call_id="c1"),
+    ]
+    tool = ToolSpec("read_file", "Read a file", {"type": "object", "properties": {}})
+    kw: dict[str, Any] = {"tools": [tool], "max_tokens": 5, "extra_body": {"options": {"a": 1}}}
+    for stream in (False, True):
+        for _ in range(2):  # the second time from the cache
+            encoded = encode_payload("m1", messages, stream=stream, **kw)
+            assert json.loads(encoded) == build_payload("m1", messages, stream=stream, **kw)
+    assert "é".encode() in encoded

@@ -1,7 +1,7 @@
-"""Transport failures of the OpenAI-compatible client, and its sharded connection pool.
+"""Transport failures of the OpenAI-compatible client, and its connection limit.
 
 A reset, or an answer cut mid-body, must reach callers as a retryable `BackendUnavailable`
-(never an httpx exception); the pool keeps one combined connection limit across its shards.
+(never an httpx exception); the client's pool keeps its connection limit on a real server.
 """
 
 from __future__ import annotations
@@ -9,14 +9,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
-from typing import Any
 
 import httpx
 import pytest
 
 from kimi_code.errors import BackendError, BackendUnavailable, RateLimited
 from kimi_code.llm.openai_compat import ClientConfig, OpenAICompatClient
-from kimi_code.llm.pool import ShardedPool, shard_sizes
 from kimi_code.llm.retry import RetryPolicy
 from kimi_code.llm.types import BackendInfo, Message
 
@@ -126,33 +124,6 @@ async def test_proxy_maps_reset_and_cut_body() -> None:
     assert client.in_flight == 0
 
 
-def test_shard_sizes_cover_the_limit_evenly() -> None:
-    assert shard_sizes(100, 8) == [8] * 9 + [7] * 4
-    assert shard_sizes(8, 8) == [8]
-    assert shard_sizes(9, 8) == [5, 4]
-    assert shard_sizes(0, 8) == [1]
-    for n in (1, 7, 33, 64, 100):
-        sizes = shard_sizes(n, 6)
-        assert sum(sizes) == n and max(sizes) <= 6 and max(sizes) - min(sizes) <= 1
-
-
-async def test_pool_leases_the_least_busy_shard() -> None:
-    pool = ShardedPool(
-        base_url="http://x/", headers={}, timeout=httpx.Timeout(1.0), connections=10, per_shard=4
-    )
-    assert pool.sizes == [4, 3, 3]
-    held: list[Any] = []
-    for _ in range(10):
-        lease = pool.lease()
-        held.append((lease, await lease.__aenter__()))
-    assert pool.busy == (4, 3, 3)
-    assert len({id(shard) for _, shard in held}) == 3
-    for lease, _ in held:
-        await lease.__aexit__(None, None, None)
-    assert pool.busy == (0, 0, 0)
-    await pool.aclose()
-
-
 async def _counting_server() -> tuple[asyncio.Server, dict[str, int]]:
     """A loopback HTTP server that answers after 50 ms and counts concurrent requests."""
     stats = {"now": 0, "peak": 0, "connections": 0}
@@ -187,14 +158,13 @@ async def _counting_server() -> tuple[asyncio.Server, dict[str, int]]:
     return await asyncio.start_server(handle, "127.0.0.1", 0), stats
 
 
-async def test_sharded_client_keeps_one_connection_limit_on_loopback() -> None:
+async def test_client_keeps_its_connection_limit_on_loopback() -> None:
     server, stats = await _counting_server()
     port = server.sockets[0].getsockname()[1]
     config = ClientConfig(
         base_url=f"http://127.0.0.1:{port}/v1",
         info=BackendInfo(name="t", model="m"),
         max_connections=10,
-        connections_per_shard=4,
     )
     async with server, OpenAICompatClient(config) as client:
         answers = await asyncio.gather(*(client.chat(ASK) for _ in range(40)))
