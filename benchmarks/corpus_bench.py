@@ -3,9 +3,14 @@
 Runs the shared, read-only harness (`/work/shared/corpus/bench.py`, or `$CORPUS_BENCH`)
 twice, once per converter, and prints both tables and the ratios the JS->TS issue sets as
 its bar (any <= 20% and suppressions <= 5% of ts-migrate's, 0 strict errors, tests pass,
-wall time below ts-migrate's). Caches and results go under `$CORPUS_HOME`.
+wall time below ts-migrate's). Kimi Code runs as the product does: `kimi-code refactor
+js-to-ts DIR --yes --json` with the embedded default model (`--driver`: the sequential driver
+without a model instead). The load average is printed around each run: the machine may be
+shared, and timings are only comparable under like load. Caches and results go under
+`$CORPUS_HOME`.
 
     .venv/bin/python benchmarks/corpus_bench.py [--only qs,minimist] [-j 2] [--skip-baseline]
+        [--driver]
 """
 
 from __future__ import annotations
@@ -23,17 +28,27 @@ BENCH = Path(os.environ.get("CORPUS_BENCH", "/work/shared/corpus/bench.py"))
 HOME = Path(os.environ.get("CORPUS_HOME", Path.home() / ".cache" / "js-ts-corpus"))
 
 
-def _kimi_command() -> str:
-    python = ROOT / ".venv" / "bin" / "python"
-    # The corpus copies hold sources only (no test files), so the converter's own test
-    # run is skipped there; bench.py runs each package's real suite on the result.
-    return f"{python} -m kimi_code.recipes.js_to_ts {{dir}} --no-tests --json"
+def _kimi_command(driver: bool) -> str:
+    if driver:
+        # The sequential driver without a model (for comparisons); the corpus copies hold
+        # sources only (no test files), so its own test run is skipped there.
+        python = ROOT / ".venv" / "bin" / "python"
+        return f"{python} -m kimi_code.recipes.js_to_ts {{dir}} --no-tests --json"
+    # The product: the swarm with the embedded default model, applying what verifies.
+    return f"{ROOT / '.venv' / 'bin' / 'kimi-code'} refactor js-to-ts {{dir}} --yes --json"
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
 def _run(label: str, converter: str, extra: list[str]) -> dict[str, Any]:
     cmd = [sys.executable, str(BENCH), "--converter", converter, "--label", label, *extra]
     env = dict(os.environ, CORPUS_HOME=str(HOME), PYTHONPATH=str(ROOT))
+    print(f"== {label}: {converter}\n   before: {_load()}", flush=True)
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    print(f"   after:  {_load()}")
     print(proc.stdout)
     if proc.returncode != 0:
         print(proc.stderr[-3000:], file=sys.stderr)
@@ -52,11 +67,19 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--only", default="")
-    ap.add_argument("-j", "--jobs", default="2")
+    ap.add_argument("-j", "--jobs", default="2", help="packages converted at once (bench.py -j)")
+    ap.add_argument(
+        "--driver",
+        action="store_true",
+        help="run the sequential driver without a model instead of `kimi-code refactor`",
+    )
+    ap.add_argument("--skip-baseline", action="store_true", help="run Kimi Code only")
     args = ap.parse_args()
     extra = ["-j", args.jobs] + (["--only", args.only] if args.only else [])
+    kimi = _run("kimi", _kimi_command(args.driver), extra)
+    if args.skip_baseline:
+        return 0
     tsm = _run("ts-migrate", f"bash {BENCH.parent / 'converters' / 'ts-migrate.sh'} {{dir}}", extra)
-    kimi = _run("kimi", _kimi_command(), extra)
     t, k = tsm["totals"], kimi["totals"]
     k_supp = k["exp"] + k["ign"] + k["nochk"] + k["short"]
     t_supp = t["exp"] + t["ign"] + t["nochk"] + t["short"]
@@ -71,6 +94,11 @@ def main() -> int:
         ("tests pass", t["pass"], k["pass"], f"of {k['tested']}"),
         ("converter seconds", round(t_conv, 1), round(k_conv, 1), _ratio(k_conv, t_conv)),
     ]
+    print("\n== per package: converter seconds (ts-migrate | kimi)\n")
+    secs = {r["spec"]: r.get("convert", {}).get("secs") for r in tsm["results"]}
+    for r in kimi["results"]:
+        ours = r.get("convert", {}).get("secs")
+        print(f"{r['spec']:<24} | {secs.get(r['spec'])!s:>10} | {ours!s:>8}")
     print("\n== side by side\n")
     print(f"{'metric':<22} | {'ts-migrate':>10} | {'kimi':>8} | ratio")
     for name, a, b, note in rows:

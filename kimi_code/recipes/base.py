@@ -157,3 +157,13 @@ class Recipe(Protocol):
     ) -> Sequence[tuple[str, dict[str, Any]]]:
         """Tool calls for a fix-up round on `files` given the diagnostics mapped to them."""
         ...
+
+
+def polish_steps(recipe: Recipe, files: Sequence[str]) -> Sequence[tuple[str, dict[str, Any]]]:
+    """The optional `polish_steps(files)` hook of `recipe`: tool calls run once every agent
+    has finished, before verification (e.g. types that flow from call sites in other files).
+
+    A recipe without the hook has no polish round (returns no steps).
+    """
+    hook = getattr(recipe, "polish_steps", None)
+    return list(hook(files)) if callable(hook) else []

@@ -112,8 +112,9 @@ class Agent:
         *,
         diagnostics: Sequence[Diagnostic] = (),
         round_no: int = 0,
+        steps: Sequence[tuple[str, dict[str, Any]]] | None = None,
     ) -> None:
-        """Prepare the agent (nothing runs until `run`)."""
+        """Prepare the agent (nothing runs until `run`); `steps` replaces the recipe's."""
         self.task, self.ctx = task, ctx
         self.diagnostics = tuple(diagnostics)
         self.round_no = round_no
@@ -140,7 +141,7 @@ class Agent:
         self.started: float | None = None
         self.step = 0
         self.model_state: dict[str, Any] = {}
-        self._steps: Sequence[tuple[str, dict[str, Any]]] | None = None
+        self._steps: Sequence[tuple[str, dict[str, Any]]] | None = steps
 
     @property
     def tokens(self) -> int:

@@ -13,7 +13,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from kimi_code.recipes.base import Diagnostic, Verification
+from kimi_code.recipes.base import Diagnostic, Verification, polish_steps
 from kimi_code.swarm.agent import Agent
 from kimi_code.swarm.coordinator import Coordinator
 
@@ -88,7 +88,32 @@ def describe_unowned(coord: Coordinator, diagnostics: Sequence[Diagnostic], limi
 
 
 async def _fixup(coord: Coordinator, task_id: str, diags: list[Diagnostic], round_no: int) -> None:
-    agent = Agent(coord.plan.task(task_id), coord.ctx, diagnostics=diags, round_no=round_no)
+    await _extra_round(
+        coord, Agent(coord.plan.task(task_id), coord.ctx, diagnostics=diags, round_no=round_no)
+    )
+
+
+async def _polish(coord: Coordinator, announce: Callable[[str], None]) -> None:
+    """The recipe's polish round: every finished agent runs `polish_steps` on its files."""
+    ctx = coord.ctx
+    if ctx.recipe is None or ctx.policy != "recipe":
+        return
+    done = sorted(t for t, o in coord.outcomes.items() if o.status == "done")
+    steps = {t: polish_steps(ctx.recipe, coord.plan.task(t).files) for t in done}
+    steps = {t: s for t, s in steps.items() if s}
+    if not steps:
+        return
+    announce(f"polish round: {len(steps)} agents")
+    async with asyncio.TaskGroup() as group:
+        for task_id, task_steps in steps.items():
+            agent = Agent(coord.plan.task(task_id), ctx, steps=task_steps)
+            group.create_task(_extra_round(coord, agent))
+
+
+async def _extra_round(coord: Coordinator, agent: Agent) -> None:
+    """Drive a finished task's agent for another round and fold its outcome into the task's."""
+    task_id = agent.task.id
+    label = "fix-up" if agent.diagnostics else "polish"
     outcome = await coord.drive(agent)
     if outcome.status == "done":
         outcome = coord.commit(agent, outcome)
@@ -96,7 +121,7 @@ async def _fixup(coord: Coordinator, task_id: str, diags: list[Diagnostic], roun
     coord.outcomes[task_id] = type(previous)(
         task_id=task_id,
         status=previous.status,
-        reason=previous.reason if outcome.status == "done" else f"fix-up: {outcome.reason}",
+        reason=previous.reason if outcome.status == "done" else f"{label}: {outcome.reason}",
         summary=previous.summary,
         changes=previous.changes + outcome.changes,
         foreign=previous.foreign,
@@ -117,6 +142,7 @@ async def synthesize(
     ctx = coord.ctx
     if ctx.recipe is None or ctx.index is None or not coord.plan.tasks:
         return None, 0
+    await _polish(coord, announce)
     announce("verifying the whole project")
     verification = await ctx.recipe.verify(ctx.workspace, ctx.index)
     rounds = 0

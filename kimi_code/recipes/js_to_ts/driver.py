@@ -99,6 +99,7 @@ async def convert(
         for change in await recipe.prepare(ws, None):
             ws.stage(change, owner=_AGENT)
         failed = await _run_steps(recipe, ctx, ws, recipe.steps(files))
+        failed += await _run_steps(recipe, ctx, ws, recipe.polish_steps(files))
         verification = await recipe.verify(ws, None)
         for _ in range(fix_rounds):
             if verification.ok or not verification.diagnostics:

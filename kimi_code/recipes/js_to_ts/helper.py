@@ -2,8 +2,10 @@
 
 The helper (`node/server.js`) keeps an in-memory copy of the workspace's source files and
 answers JSON-lines requests (module syntax, code fixes, diagnostics). Python feeds it the
-staged view of the workspace before each request, so nothing is written to disk. One helper
-process serves one workspace root; requests are serialized by a lock.
+staged view of the workspace before each request, so nothing is written to disk. A
+`HelperPool` serves one workspace root: each process answers one request at a time, and
+concurrent requests (agents of a swarm run) start more processes, up to the pool's size
+(`KIMI_JSTS_HELPERS`, default: the CPU count, at most 4), each one kept in sync on its own.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ __all__ = [
     "NODE_DIR",
     "SOURCE_SUFFIXES",
     "HelperError",
+    "HelperPool",
     "NodeHelper",
     "helper_for",
     "shutdown_helpers",
@@ -142,17 +145,101 @@ class NodeHelper:
                 await proc.wait()
 
 
-_HELPERS: dict[tuple[Path, int], tuple[asyncio.AbstractEventLoop, NodeHelper]] = {}
-"""Helpers by (workspace root, event loop): a process's pipes belong to the loop that made it."""
+def pool_size() -> int:
+    """Helper processes a pool may start: `KIMI_JSTS_HELPERS`, else the CPU count (at most 4).
+
+    Raises:
+        ConfigError: `KIMI_JSTS_HELPERS` is not a positive integer.
+    """
+    raw = os.environ.get("KIMI_JSTS_HELPERS")
+    if raw is None:
+        return max(1, min(os.cpu_count() or 1, 4))
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"KIMI_JSTS_HELPERS must be a positive integer, not {raw!r}")
+    return int(raw)
 
 
-def helper_for(root: Path) -> NodeHelper:
-    """The shared helper of workspace `root` on the running loop (created on first use)."""
+class HelperPool:
+    """Helper processes of one workspace root; a request takes an idle one (or starts one).
+
+    A request about a file goes, when it can, to the process that handled that file last: it
+    holds the file's program and the diagnostics it remembers (trial texts come back often).
+    """
+
+    def __init__(self, root: Path, size: int) -> None:
+        """A pool of at most `size` processes for `root`; none starts before the first call."""
+        self.root = root
+        self.size = size
+        self._helpers: list[NodeHelper] = []
+        self._idle: list[NodeHelper] = []
+        self._last: dict[int, str] = {}  # id(helper) -> path of its last request
+        self._freed = asyncio.Condition()
+
+    async def _acquire(self, path: str | None) -> NodeHelper:
+        async with self._freed:
+            while not self._idle and len(self._helpers) >= self.size:
+                await self._freed.wait()
+            if not self._idle:
+                helper = NodeHelper(self.root)
+                self._helpers.append(helper)
+                return helper
+            mine = [h for h in self._idle if path is not None and self._last.get(id(h)) == path]
+            helper = (mine or self._idle)[0]
+            self._idle.remove(helper)
+            return helper
+
+    async def _release(self, helper: NodeHelper, path: str | None) -> None:
+        async with self._freed:
+            if path is not None:
+                self._last[id(helper)] = path
+            self._idle.append(helper)
+            self._freed.notify()
+
+    async def call(self, workspace: Workspace, op: str, **args: Any) -> dict[str, Any]:
+        """Run `op` on an idle helper, synced with `workspace` first (see `NodeHelper.call`).
+
+        Raises:
+            HelperError: the helper crashed or reported an error.
+            ConfigError: node or the helper's packages are missing.
+        """
+        path = args.get("path") if isinstance(args.get("path"), str) else None
+        helper = await self._acquire(path)
+        try:
+            return await helper.call(workspace, op, **args)
+        finally:
+            await self._release(helper, path)
+
+    @property
+    def processes(self) -> int:
+        """How many helper processes the pool has started."""
+        return len(self._helpers)
+
+    def kill(self) -> None:
+        """Kill every process without the event loop (its loop may be gone)."""
+        for helper in self._helpers:
+            helper.kill()
+
+    async def close(self) -> None:
+        """Stop every process."""
+        for helper in self._helpers:
+            await helper.close()
+
+
+_HELPERS: dict[tuple[Path, int], tuple[asyncio.AbstractEventLoop, HelperPool]] = {}
+"""Pools by (workspace root, event loop): a process's pipes belong to the loop that made it."""
+
+
+def helper_for(root: Path) -> HelperPool:
+    """The shared helper pool of workspace `root` on the running loop (created on first use).
+
+    Raises:
+        ConfigError: `KIMI_JSTS_HELPERS` is not a positive integer.
+    """
     loop = asyncio.get_running_loop()
     _forget_dead_loops()
     key = (root.resolve(), id(loop))
     if key not in _HELPERS:
-        _HELPERS[key] = (loop, NodeHelper(key[0]))
+        _HELPERS[key] = (loop, HelperPool(key[0], pool_size()))
     return _HELPERS[key][1]
 
 

@@ -1,9 +1,11 @@
 """Model-chosen types for what the compiler could not infer (core layer).
 
-For each declaration still typed `unknown` or `any`, the model gets one narrow question:
-the declaration, its uses and what call sites pass, and must answer with one type from a
-fixed candidate list (a JSON-schema enum, so a constrained decoder cannot wander). An
-answer is kept only when the file's compiler error count does not rise.
+The declarations of a file still typed `unknown` or `any` go to the model in one narrow
+question: each declaration with its uses, and for each the model must answer with one type
+from a fixed candidate list (a JSON schema with one enum per declaration, so a constrained
+decoder cannot wander). One request per file, not per declaration: a small local model
+spends most of its time reading the prompt. An answer is kept only when the file's compiler
+error count does not rise.
 """
 
 from __future__ import annotations
@@ -32,47 +34,62 @@ CANDIDATES = (
 )
 _MAX_SPOTS = 24
 _SYSTEM = (
-    "You add TypeScript types to code converted from JavaScript. Answer with JSON "
-    '{"type": T} where T is one of the allowed types: the most specific one that fits every use.'
+    "You add TypeScript types to code converted from JavaScript. For each numbered "
+    "declaration answer with one of the allowed types: the most specific one that fits every "
+    'use. Answer with JSON {"1": T1, "2": T2, ...}.'
 )
 
 
-def _schema() -> dict[str, Any]:
+def _schema(count: int) -> dict[str, Any]:
+    keys = [str(i + 1) for i in range(count)]
+    choice = {"type": "string", "enum": list(CANDIDATES)}
     return {
         "type": "json_schema",
         "json_schema": {
-            "name": "type_choice",
+            "name": "type_choices",
             "strict": True,
             "schema": {
                 "type": "object",
-                "properties": {"type": {"type": "string", "enum": list(CANDIDATES)}},
-                "required": ["type"],
+                "properties": {k: choice for k in keys},
+                "required": keys,
                 "additionalProperties": False,
             },
         },
     }
 
 
-def _question(path: str, spot: dict[str, Any]) -> str:
-    uses = "\n".join(f"  {u}" for u in spot.get("uses", [])) or "  (none)"
-    return (
-        f"File {path}, in `{spot['context']}`: `{spot['name']}` is typed `{spot['current']}`.\n"
-        f"Its uses:\n{uses}\nAllowed types: {', '.join(CANDIDATES)}."
-    )
+def _question(path: str, spots: list[dict[str, Any]]) -> str:
+    parts = [f"File {path}. Allowed types: {', '.join(CANDIDATES)}."]
+    for i, spot in enumerate(spots, 1):
+        uses = "\n".join(f"    {u}" for u in spot.get("uses", [])) or "    (none)"
+        parts.append(
+            f"{i}. in `{spot['context']}`: `{spot['name']}` is typed `{spot['current']}`; "
+            f"its uses:\n{uses}"
+        )
+    return "\n".join(parts)
 
 
-async def _choose(ctx: ToolContext, path: str, spot: dict[str, Any]) -> str | None:
+async def _choose(ctx: ToolContext, path: str, spots: list[dict[str, Any]]) -> list[str | None]:
+    """The model's type for each spot (None: no answer, not allowed, or unchanged)."""
     assert ctx.backend is not None
     messages = [
         Message(role="system", content=_SYSTEM),
-        Message(role="user", content=_question(path, spot)),
+        Message(role="user", content=_question(path, spots)),
     ]
     try:
-        reply = await ctx.backend.chat(messages, response_format=_schema(), max_tokens=40)
-        answer = json.loads(reply.message.content or "{}").get("type")
+        reply = await ctx.backend.chat(
+            messages, response_format=_schema(len(spots)), max_tokens=16 * len(spots) + 16
+        )
+        answers = json.loads(reply.message.content or "{}")
     except (BackendError, ValueError, AttributeError):
-        return None
-    return answer if answer in CANDIDATES and answer != spot["current"] else None
+        return [None] * len(spots)
+    if not isinstance(answers, dict):
+        return [None] * len(spots)
+    out: list[str | None] = []
+    for i, spot in enumerate(spots, 1):
+        answer = answers.get(str(i))
+        out.append(answer if answer in CANDIDATES and answer != spot["current"] else None)
+    return out
 
 
 async def ask_model_for_types(ctx: ToolContext, path: str) -> tuple[str, str]:
@@ -84,15 +101,17 @@ async def ask_model_for_types(ctx: ToolContext, path: str) -> tuple[str, str]:
     helper = helper_for(ctx.workspace.root)
     text = ctx.workspace.read_text(path)
     spots = (await helper.call(ctx.workspace, "weak_spots", path=path))["spots"][:_MAX_SPOTS]
-    errors = (await helper.call(ctx.workspace, "error_count", path=path))["errors"]
-    kept = asked = 0
-    for spot in sorted(spots, key=lambda s: -int(s["start"])):  # last first: offsets stay valid
-        choice = await _choose(ctx, path, spot)
-        asked += 1
-        if choice is None:
-            continue
-        candidate = text[: spot["start"]] + choice + text[spot["end"] :]
-        tried = await helper.call(ctx.workspace, "try_text", path=path, text=candidate)
-        if tried["errors"] <= errors:
-            text, errors, kept = candidate, tried["errors"], kept + 1
-    return text, f"model asked {asked}, kept {kept} compiler-accepted types"
+    if not spots:
+        return text, "no declaration left to ask about"
+    choices = await _choose(ctx, path, spots)
+    edits = [
+        {"start": s["start"], "end": s["end"], "text": c}
+        for s, c in zip(spots, choices, strict=True)
+        if c is not None
+    ]
+    if not edits:
+        return text, f"model asked about {len(spots)}, kept 0 compiler-accepted types"
+    # tried together, split only where the compiler rejects some (see node/batch.js)
+    result = await helper.call(ctx.workspace, "try_edits", path=path, edits=edits)
+    kept = result["kept"]
+    return result["text"], f"model asked about {len(spots)}, kept {kept} compiler-accepted types"

@@ -69,6 +69,10 @@ class JsToTsRecipe:
         out += [(step, {"path": f}) for f in files for step in _PER_FILE]
         return out
 
+    def polish_steps(self, files: Sequence[str]) -> Sequence[tuple[str, dict[str, Any]]]:
+        """Once every file is typed: call-site and usage types again, then the casts."""
+        return [("jsts_polish", {"path": f}) for f in files]
+
     def fixup_steps(
         self, files: Sequence[str], diagnostics: Sequence[Diagnostic]
     ) -> Sequence[tuple[str, dict[str, Any]]]:

@@ -130,6 +130,12 @@ _TOOLS: tuple[
         "call-site types and the shapes its uses need, where that compiles.",
         _helper_tool("finalize", lambda r: f"{r['errors']} errors left; used {r['used']}"),
     ),
+    (
+        "jsts_polish",
+        "Once every file is typed: types from call sites and uses again, then drop or narrow "
+        "the casts that are no longer needed, where that compiles.",
+        _helper_tool("polish", lambda r: f"{r['errors']} errors left; used {r['used']}"),
+    ),
 )
 
 TOOL_NAMES = tuple(name for name, _, _ in _TOOLS)

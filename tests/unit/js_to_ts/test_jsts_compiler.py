@@ -64,4 +64,3 @@ async def test_verify_refuses_a_worse_result(tmp_path: Path) -> None:
     assert not verification.ok
     assert verification.errors_before == 0 and verification.errors_after >= 1
     assert "price.ts" in verification.summary
-

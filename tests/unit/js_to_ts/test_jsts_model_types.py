@@ -1,8 +1,10 @@
-"""The model step: narrow questions with an enum of types, answers kept only if they compile."""
+"""The model step: one narrow question per file with an enum of types per declaration,
+answers kept only if they compile."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -44,8 +46,10 @@ class ScriptedTypes:
         question = messages[-1].content or ""
         self.questions.append(question)
         self.formats.append(response_format)
-        name = question.split("`")[3]
-        return ChatResponse(Message("assistant", json.dumps({"type": self.answers[name]})))
+        # "N. in `context`: `name` is typed ..." for each declaration
+        names = re.findall(r"^(\d+)\. in `[^`]*`: `([^`]+)`", question, re.M)
+        answer = {n: self.answers[name] for n, name in names}
+        return ChatResponse(Message("assistant", json.dumps(answer)))
 
     def stream(self, messages: Sequence[Message], **_: Any) -> AsyncIterator[StreamDelta]:
         raise NotImplementedError
@@ -72,9 +76,11 @@ async def _run(tmp_path: Path, answers: dict[str, str]) -> tuple[str, ScriptedTy
 async def test_compiling_answers_are_kept(tmp_path: Path) -> None:
     text, backend = await _run(tmp_path, {"text": "string", "times": "number"})
     assert "text: string" in text and "times: number" in text
+    assert len(backend.questions) == 1  # one request for the whole file
     schema = backend.formats[0]
     assert schema is not None
-    assert "string" in schema["json_schema"]["schema"]["properties"]["type"]["enum"]
+    properties = schema["json_schema"]["schema"]["properties"]
+    assert set(properties) == {"1", "2"} and "string" in properties["1"]["enum"]
 
 
 async def test_answers_the_compiler_rejects_are_dropped(tmp_path: Path) -> None:

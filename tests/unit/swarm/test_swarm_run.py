@@ -156,3 +156,28 @@ async def test_edits_to_other_agents_files_go_through_the_coordinator(
     assert texts["src/m04.ts"].endswith("// TOUCHED BY SRC/M00.JS\n")
     assert texts["src/m00.ts"].endswith("// touched by src/m04.js\n")
     assert texts["src/m00.ts"].startswith("FUNCTION F0")
+
+
+async def test_polish_round_runs_once_every_agent_is_done_and_before_verification(
+    runner: Runner, recipe: ShoutRecipe
+) -> None:
+    seen: list[tuple[str, int, int]] = []
+
+    def polish_steps(files: list[str]) -> list[tuple[str, dict[str, object]]]:
+        return [("fix", {"path": f}) for f in files]
+
+    async def fix(ctx: object, args: dict[str, object]) -> object:
+        # every file is shouted (renamed) before the first polish call; nothing is verified yet
+        seen.append((str(args["path"]), sum(recipe.calls.values()), recipe.verify_calls))
+        return await original(ctx, args)  # type: ignore[arg-type]
+
+    original = recipe._fix
+    recipe._fix = fix  # type: ignore[method-assign,assignment]
+    recipe.polish_steps = polish_steps  # type: ignore[attr-defined]
+    files = {f"src/m{i:02d}.js": f"const x{i} = 'ERR';\n" for i in range(6)}
+    report = await runner.run(files, max_agents=3)
+    assert sorted(p for p, _, _ in seen) == sorted(files)
+    assert all(shouted == 6 and verified == 0 for _, shouted, verified in seen)
+    assert report.status == "ready" and report.fixup_rounds == 0  # polish removed every ERR
+    assert report.tool_calls == 6 * 3
+    assert recipe.verify_calls == 1

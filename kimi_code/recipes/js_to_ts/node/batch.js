@@ -1,7 +1,9 @@
 'use strict';
 // Batched trial edits (Node helper): each compiler re-check of a file costs a new program and
-// checker, so edits are tried together and split in halves only when a group is rejected.
+// checker, so edits are tried together and a rejected group is split by what its diagnostics
+// blame (blame.js), or in halves.
 // Edits are {start, end, text} on the file's current text and must not overlap.
+const { Blame } = require('./blame');
 
 /** The edit that turns `before` into `after` (common prefix and suffix removed). */
 function diffEdit(before, after) {
@@ -31,24 +33,52 @@ function nonOverlapping(edits) {
 }
 
 /**
- * Apply as many of `edits` as `accept(newErrors, oldErrors)` allows, halving rejected groups.
- * Returns the number of edits kept. Higher halves go first so lower offsets stay valid.
+ * Apply as many of `edits` as `accept(newErrors, oldErrors, groupSize)` allows, splitting
+ * rejected groups. Returns the number of edits kept.
+ *
+ * Every trial is a full re-check of the file, so a rejected group is split by what its own
+ * diagnostics show (see `Blame`): an edit that a new error points at alone (the error is in the
+ * edit's own text, or in a function where no other edit of the group is) is set aside untried;
+ * the edits no new error points at are tried before those sharing the blame. When some new
+ * error points at no edit of the group (or none is new), the group is split in halves, higher
+ * half first (always for code-fix groups, whose effects interact). The edits set aside get a second chance at the end: as one group on top of what
+ * was kept (usually the very text already rejected, so the memo answers), then, if rejected,
+ * one by one, highest first, except those a new error on their own line or in their own text
+ * still points at alone. Each trial text is the original text with the kept edits and the
+ * group applied.
  */
 function bisectApply(project, rel, edits, accept) {
-  let kept = 0;
-  const attempt = (group) => {
+  const base = project.text(rel), all = nonOverlapping(edits), kept = new Set();
+  const order = new Map(all.map((e, i) => [e, i]));
+  const sorted = (list) => [...list].sort((a, b) => order.get(a) - order.get(b));
+  // code-fix groups (inference from usage) interact too much for blame: they are halved
+  const blame = all.some((e) => e.group) ? null : new Blame(rel, base);
+  const setAside = [];
+  const attempt = (group, last) => {
     if (!group.length) return;
-    const before = project.text(rel), errs = project.errorCount(rel);
-    project.setText(rel, applyAll(before, group));
-    if (accept(project.errorCount(rel), errs, group.length)) { kept += group.length; return; }
+    const before = project.text(rel), errs = project.errorCount(rel), was = sorted(kept);
+    const beforeDiags = project.diagnostics(rel);
+    project.setText(rel, applyAll(base, sorted([...kept, ...group])));
+    if (accept(project.errorCount(rel), errs, group.length)) { group.forEach((e) => kept.add(e)); return; }
+    const split = group.length > 1 && blame ? blame.split(group, was, beforeDiags, project.diagnostics(rel), project.text(rel)) : null;
     project.setText(rel, before);
     if (group.length === 1) return;
-    const mid = group.length >> 1;
-    attempt(group.slice(mid));
-    attempt(group.slice(0, mid));
+    if (last) {
+      for (const e of [...group].reverse()) if (!split || !split.plain.includes(e)) attempt([e], true);
+    } else if (split && split.sure.length) {
+      setAside.push(...split.sure);
+      attempt(group.filter((e) => !split.sure.includes(e)), false);
+    } else if (split && split.clean.length) {
+      attempt(split.clean, false);
+      attempt(split.shared, false);
+    } else {
+      attempt(group.slice(group.length >> 1), false);
+      attempt(group.slice(0, group.length >> 1), false);
+    }
   };
-  attempt(nonOverlapping(edits));
-  return kept;
+  attempt(all, false);
+  attempt(sorted(setAside), true);
+  return kept.size;
 }
 
 /** A group edit from several text changes (ts.TextChange[]). */

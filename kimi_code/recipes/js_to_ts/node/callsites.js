@@ -6,6 +6,7 @@
 // a parameter still typed `any` after the other passes gets the union of what its callers pass.
 const ts = require('typescript');
 const { bisectApply } = require('./batch');
+const { isWeak } = require('./weak');
 
 function calleeDeclaration(checker, expr) {
   const node = ts.isPropertyAccessExpression(expr) ? expr.name : expr;
@@ -74,7 +75,7 @@ function argumentType(checker, arg) {
 }
 
 /**
- * Parameters of `rel`'s functions still typed `any` get the union of what their callers pass
+ * Parameters of `rel`'s functions still typed `any`/`unknown` (or arrays of them) get the union of what their callers pass
  * (every call site in the project, literal types widened), where that compiles.
  */
 function typesFromCallSites(project, rel) {
@@ -89,7 +90,7 @@ function typesFromCallSites(project, rel) {
           const args = n.arguments || [];
           const params = decl.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
           params.forEach((p, i) => {
-            if (!p.type || p.type.kind !== ts.SyntaxKind.AnyKeyword || p.dotDotDotToken) return;
+            if (!isWeak(p.type) || p.dotDotDotToken) return;
             if (args.some(ts.isSpreadElement)) { seen.set(p, null); return; }
             const t = i < args.length ? argumentType(checker, args[i]) : 'undefined';
             if (t === null) { seen.set(p, null); return; }
@@ -113,4 +114,4 @@ function typesFromCallSites(project, rel) {
   return bisectApply(project, rel, edits, (now, before) => now <= before);
 }
 
-module.exports = { optionalFromCallSites, typesFromCallSites };
+module.exports = { optionalFromCallSites, typesFromCallSites, calleeDeclaration };

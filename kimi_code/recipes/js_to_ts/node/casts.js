@@ -98,7 +98,7 @@ function usedShape(sf, fn, name) {
         const called = p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p;
         const prev = members.get(p.name.text);
         members.set(p.name.text, called && prev !== 'value' ? 'call' : 'value');
-      } else plain = false;
+      } else if (!passedOrTested(m)) plain = false;
     }
     ts.forEachChild(m, visit);
   })(fn.body || fn);
@@ -107,7 +107,26 @@ function usedShape(sf, fn, name) {
   return `{ ${parts.join('; ')} }`;
 }
 
-/** Parameters (and `this`) typed `any` whose uses are all property accesses get that shape. */
+/**
+ * A use that needs nothing of the value's members: passed on as an argument (the callee's
+ * parameter type decides, and the compiler checks it), tested for truth or compared.
+ */
+function passedOrTested(m) {
+  const p = m.parent;
+  if (!p) return false;
+  if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression !== m) return true;
+  if (ts.isPrefixUnaryExpression(p) && p.operator === ts.SyntaxKind.ExclamationToken) return true;
+  if (ts.isTypeOfExpression(p) || ts.isIfStatement(p) || (ts.isConditionalExpression(p) && p.condition === m)) return true;
+  if (ts.isBinaryExpression(p)) {
+    const op = p.operatorToken.kind;
+    return op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
+      op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken ||
+      ((op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) && p.left === m);
+  }
+  return false;
+}
+
+/** Parameters (and `this`) typed `any` whose uses are property accesses (or pass the value on) get that shape. */
 function shapeParams(project, rel) {
   const sf = project.sourceFile(rel);
   const edits = [];

@@ -165,7 +165,9 @@ function lastResort(project, rel, allowSuppress = true) {
     let done = false;
     for (const cand of allCandidates(project, rel, text, sf, d).slice(0, 4)) {
       project.setText(rel, cand);
-      if (parsesCleanly(project, rel) && project.errorCount(rel) < errs) { done = true; tally(used, text, cand); break; }
+      if (parsesCleanly(project, rel) && project.errorCount(rel) < errs && !flawedInsert(project, rel, text, cand)) {
+        done = true; tally(used, text, cand); break;
+      }
       project.setText(rel, text);
     }
     if (!done && allowSuppress && !insideTemplate(sf, lineStartOf(text, d.start))) {
@@ -176,6 +178,15 @@ function lastResort(project, rel, allowSuppress = true) {
     if (!done) failed.add(`${d.code}:${d.start}`);
   }
   return used;
+}
+
+/**
+ * Whether the text a candidate inserted carries an error of its own (e.g. a type name not in
+ * scope): fewer errors overall must not buy a new one inside the edit.
+ */
+function flawedInsert(project, rel, before, after) {
+  const e = diffEdit(before, after), end = e.start + e.text.length;
+  return errorsOf(project, rel).some((d) => d.start >= e.start && d.start < end);
 }
 
 function tally(used, before, after) {

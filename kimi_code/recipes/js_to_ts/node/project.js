@@ -1,10 +1,11 @@
 'use strict';
 // In-memory TypeScript 5 project for the JS->TS recipe (Node helper, used by server.js).
 // Workspace source files live in memory (fed by Python from the staged workspace, so nothing
-// is written to disk); node_modules, the default libs and non-source files are read from disk.
-const fs = require('fs');
+// is written to disk); node_modules, the default libs and non-source files are read from disk
+// once per project (disk.js): every trial edit makes a new program that asks for all of them.
 const path = require('path');
 const ts = require('typescript');
+const { DiskCache } = require('./disk');
 
 const MANAGED = /\.(js|jsx|mjs|cjs|ts|tsx|mts|cts|json)$/;
 const CHECKED = /\.(ts|tsx|mts|cts)$/;
@@ -28,6 +29,7 @@ class Project {
     this.memo = new Map(); // absolute path -> {key, byText: Map(text -> diagnostics)}
     this.clock = 0; this.edits = 0; this.ownEdits = new Map();
     this.options = baseOptions(this.root);
+    this.disk = new DiskCache(); this.managed = new Map(); // path -> isManaged answer
     this.service = ts.createLanguageService(this.host(), ts.createDocumentRegistry());
   }
 
@@ -35,8 +37,13 @@ class Project {
   rel(abs) { return path.relative(this.root, abs).split(path.sep).join('/'); }
 
   isManaged(f) {
-    const r = path.relative(this.root, f);
-    return !r.startsWith('..') && !r.split(path.sep).includes('node_modules') && MANAGED.test(f);
+    let m = this.managed.get(f);
+    if (m === undefined) {
+      const r = path.relative(this.root, f);
+      m = !r.startsWith('..') && !r.split(path.sep).includes('node_modules') && MANAGED.test(f);
+      this.managed.set(f, m);
+    }
+    return m;
   }
 
   update(files) {
@@ -44,14 +51,21 @@ class Project {
       const f = this.abs(rel);
       const prev = this.files.get(f);
       if (text === null) {
-        if (prev) { this.files.delete(f); this.noteEdit(f); }
+        if (prev) { this.files.delete(f); this.noteEdit(f); this.roots = null; }
         continue;
       }
       if (prev && prev.text === text) continue;
+      if (!prev) this.roots = null;
       // versions come from one clock so a file deleted and added again never reuses one
       this.files.set(f, { text, version: ++this.clock });
       this.noteEdit(f);
     }
+  }
+
+  /** The checked files (roots of the program), recomputed only after files came or went. */
+  scriptFileNames() {
+    if (!this.roots) this.roots = [...this.files.keys()].filter((f) => CHECKED.test(f));
+    return this.roots;
   }
 
   text(rel) { const e = this.files.get(this.abs(rel)); return e ? e.text : undefined; }
@@ -59,19 +73,20 @@ class Project {
 
   readFile(f) {
     if (this.isManaged(f)) { const e = this.files.get(f); return e ? e.text : undefined; }
-    try { return fs.readFileSync(f, 'utf8'); } catch { return undefined; }
+    return this.disk.read(f);
   }
 
-  fileExists(f) { return this.isManaged(f) ? this.files.has(f) : fs.existsSync(f); }
+  fileExists(f) { return this.isManaged(f) ? this.files.has(f) : this.disk.exists(f); }
 
   host() {
     return {
       getCompilationSettings: () => this.options,
-      getScriptFileNames: () => [...this.files.keys()].filter((f) => CHECKED.test(f)),
+      getScriptFileNames: () => this.scriptFileNames(),
       getScriptVersion: (f) => String((this.files.get(f) || { version: 0 }).version),
       getScriptSnapshot: (f) => {
-        const t = this.readFile(f);
-        return t === undefined ? undefined : ts.ScriptSnapshot.fromString(t);
+        if (!this.isManaged(f)) return this.disk.snapshot(f);
+        const e = this.files.get(f);
+        return e ? e.snapshot || (e.snapshot = ts.ScriptSnapshot.fromString(e.text)) : undefined;
       },
       getCurrentDirectory: () => this.root,
       getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
@@ -83,10 +98,10 @@ class Project {
           const prefix = d.endsWith(path.sep) ? d : d + path.sep;
           for (const f of this.files.keys()) if (f.startsWith(prefix)) return true;
         }
-        return ts.sys.directoryExists(d);
+        return this.disk.directoryExists(d);
       },
-      getDirectories: (d) => ts.sys.getDirectories(d),
-      realpath: (p) => (this.isManaged(p) ? p : ts.sys.realpath(p)),
+      getDirectories: (d) => this.disk.directories(d),
+      realpath: (p) => (this.isManaged(p) ? p : this.disk.realpath(p)),
       useCaseSensitiveFileNames: () => true,
     };
   }
@@ -120,7 +135,7 @@ class Project {
   /** Errors of every checked file: {rel: [{line, column, code, message}]} */
   allDiagnostics() {
     const out = {};
-    for (const f of this.host().getScriptFileNames()) {
+    for (const f of this.scriptFileNames()) {
       const rel = this.rel(f);
       out[rel] = this.diagnostics(rel).map((d) => describe(d));
     }

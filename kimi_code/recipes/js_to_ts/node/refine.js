@@ -4,6 +4,7 @@
 // the declared type it is assigned to) is tried in place of `any`, kept where the file's
 // error count does not rise.
 const ts = require('typescript');
+const { calleeDeclaration } = require('./callsites');
 
 const FLAGS = ts.TypeFormatFlags.NoTruncation;
 
@@ -25,7 +26,7 @@ function expectedTypes(checker, sf, decl) {
 }
 
 /** Replace `any` on parameters/variables by what their uses expect, where it compiles. */
-function refineAny(project, rel) {
+function refineAny(project, rel, pass = 'finalize') {
   let kept = 0;
   for (let round = 0; round < 40; round++) {
     const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
@@ -34,7 +35,8 @@ function refineAny(project, rel) {
       if ((ts.isParameter(n) || ts.isVariableDeclaration(n)) && n.type && n.type.kind === ts.SyntaxKind.AnyKeyword && ts.isIdentifier(n.name)) targets.push(n);
       ts.forEachChild(n, visit);
     })(sf);
-    const tried = project.refineTried || (project.refineTried = new Set());
+    const memo = project.refineTried || (project.refineTried = new Map());
+    const tried = memo.get(pass) || memo.set(pass, new Set()).get(pass);
     const next = targets.find((t) => !tried.has(`${rel}:${t.name.text}:${t.getStart(sf)}`));
     if (!next) break;
     tried.add(`${rel}:${next.name.text}:${next.getStart(sf)}`);
@@ -49,4 +51,146 @@ function refineAny(project, rel) {
   return kept;
 }
 
-module.exports = { refineAny };
+const { isWeak } = require('./weak');
+const plainParams = (fn) => fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
+
+const symbolOfDecl = (checker, decl) => checker.getSymbolAtLocation(decl.name);
+
+/** Where the value of `decl` (a parameter or a class property) is read: identifiers or `x.p` accesses. */
+function usesOf(checker, sf, decl) {
+  const sym = symbolOfDecl(checker, decl), out = [];
+  const member = ts.isPropertyDeclaration(decl);
+  (function visit(m) {
+    if (member && ts.isPropertyAccessExpression(m) && checker.getSymbolAtLocation(m.name) === sym) out.push(m);
+    else if (!member && ts.isIdentifier(m) && m !== decl.name && checker.getSymbolAtLocation(m) === sym) out.push(m);
+    ts.forEachChild(m, visit);
+  })(member ? sf : decl.parent.body || decl.parent);
+  return out;
+}
+
+/** A parameter or class property of this file typed `any`/`unknown` that `expr` reads, if any. */
+function weakSource(checker, sf, expr) {
+  const sym = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(expr) ? expr.name : expr);
+  const decl = sym && sym.valueDeclaration;
+  if (!decl || decl.getSourceFile() !== sf || !ts.isIdentifier(decl.name) || !isWeak(decl.type)) return null;
+  return (ts.isParameter(decl) && !decl.dotDotDotToken) || ts.isPropertyDeclaration(decl) ? decl : null;
+}
+
+/** The same-file parameter typed `any`/`unknown` that argument `use` is passed to, if any. */
+function weakSink(checker, sf, use) {
+  const call = use.parent;
+  if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) || call.expression === use) return null;
+  const callee = calleeDeclaration(checker, call.expression);
+  const i = (call.arguments || []).indexOf(use);
+  const param = callee && i >= 0 ? plainParams(callee)[i] : null;
+  const ok = param && param.getSourceFile() === sf && ts.isIdentifier(param.name) && !param.dotDotDotToken && isWeak(param.type);
+  return ok ? param : null;
+}
+
+/** Weak parameters and properties of this file whose values callers pass to parameter `decl`. */
+function weakCallers(checker, sf, decl) {
+  const fn = decl.parent, i = plainParams(fn).indexOf(decl), out = [];
+  if (i < 0) return out;
+  (function visit(m) {
+    if ((ts.isCallExpression(m) || ts.isNewExpression(m)) && (m.arguments || [])[i] && calleeDeclaration(checker, m.expression) === fn) {
+      const src = weakSource(checker, sf, m.arguments[i]);
+      if (src) out.push(src);
+    }
+    ts.forEachChild(m, visit);
+  })(sf);
+  return out;
+}
+
+/**
+ * The parameters and properties typed `any`/`unknown` that `start`'s value flows between in
+ * this file (passed on as arguments, or passed in by callers), and the types the other uses of
+ * all of them expect, most wanted first.
+ */
+function chainOf(checker, sf, start) {
+  const chain = [], wanted = new Map(), queue = [start], seen = new Set([start]);
+  const add = (d) => { if (!seen.has(d)) { seen.add(d); queue.push(d); } };
+  while (queue.length && chain.length < 16) {
+    const decl = queue.shift();
+    chain.push(decl);
+    if (ts.isParameter(decl)) weakCallers(checker, sf, decl).forEach(add);
+    for (const use of usesOf(checker, sf, decl)) {
+      const sink = weakSink(checker, sf, use);
+      if (sink) { add(sink); continue; }
+      const ctx = checker.getContextualType(use);
+      if (!ctx || ctx.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) continue;
+      const type = checker.getNonNullableType(ctx), t = checker.typeToString(type, undefined, FLAGS);
+      if (t.length < 120 && !/\bany\b|\bnever\b|^\{\}$|^T\b|typeof |import\(/.test(t)) {
+        const w = wanted.get(t) || { type, count: 0 };
+        w.count++;
+        wanted.set(t, w);
+      }
+    }
+  }
+  const ranked = [...wanted.entries()].sort((a, b) => b[1].count - a[1].count);
+  const merged = ranked.length > 1 ? mergedShape(checker, ranked.map(([, w]) => w.type)) : null;
+  return { chain, types: [merged, ...ranked.map(([t]) => t)].filter(Boolean).slice(0, 2) };
+}
+
+/** One object type with every member of `types` (plain object shapes only), or null. */
+function mergedShape(checker, types) {
+  const members = new Map();
+  for (const type of types) {
+    if (!(type.flags & ts.TypeFlags.Object) || type.getCallSignatures().length || type.getConstructSignatures().length) return null;
+    for (const prop of type.getProperties()) {
+      const decl = prop.valueDeclaration;
+      if (!decl || !/^[A-Za-z_$][\w$]*$/.test(prop.name)) return null;
+      const optional = prop.flags & ts.SymbolFlags.Optional ? '?' : '';
+      const t = checker.typeToString(checker.getTypeOfSymbolAtLocation(prop, decl), undefined, FLAGS);
+      if (!members.has(prop.name)) members.set(prop.name, `${prop.name}${optional}: ${t}`);
+    }
+  }
+  const text = `{ ${[...members.values()].join('; ')} }`;
+  return members.size && text.length < 200 ? text : null;
+}
+
+/**
+ * Parameters typed `any`/`unknown` that only pass their value on to other such parameters
+ * (`parse(x, options)` -> `parseOne(y, options)` -> `use(options)`) get, all at once, the type
+ * what the chain's other uses expect, where that compiles.
+ */
+function refineChains(project, rel) {
+  let kept = 0;
+  const done = new Set();
+  for (let round = 0; round < 40; round++) {
+    const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
+    // parameters are keyed by name and ordinal: type edits move positions, never the order
+    const keys = new Map(), ordinal = new Map();
+    (function index(n) {
+      if (ts.isParameter(n) && ts.isIdentifier(n.name)) {
+        const k = ordinal.get(n.name.text) || 0;
+        ordinal.set(n.name.text, k + 1);
+        keys.set(n, `${n.name.text}#${k}`);
+      }
+      ts.forEachChild(n, index);
+    })(sf);
+    let found = null;
+    (function visit(n) {
+      if (found) return;
+      if (ts.isParameter(n) && isWeak(n.type) && ts.isIdentifier(n.name) && !n.dotDotDotToken && !done.has(keys.get(n))) {
+        const c = chainOf(checker, sf, n);
+        if (c.chain.length > 1 && c.types.length) found = c;
+        else done.add(keys.get(n));
+      }
+      if (!found) ts.forEachChild(n, visit);
+    })(sf);
+    if (!found) break;
+    for (const p of found.chain) done.add(keys.get(p));
+    const text = sf.text, errs = project.errorCount(rel);
+    const spans = found.chain.map((p) => [p.type.getStart(sf), p.type.getEnd()]).sort((a, b) => b[0] - a[0]);
+    for (const cand of found.types) {
+      let after = text;
+      for (const [a, b] of spans) after = after.slice(0, a) + cand + after.slice(b);
+      project.setText(rel, after);
+      if (project.errorCount(rel) <= errs) { kept += spans.length; break; }
+      project.setText(rel, text);
+    }
+  }
+  return kept;
+}
+
+module.exports = { refineAny, refineChains };

@@ -3,7 +3,8 @@
 // JSON-lines server of the JS->TS recipe's Node helper. One request per line on stdin:
 //   {"id": 1, "op": "open", "root": "/abs/ws", "files": {"a.js": "..."}}
 // one response per line on stdout: {"id": 1, "ok": true, "result": {...}} or {"id", "ok": false, "error"}.
-// Ops: open, update, module, infer, narrow, last_resort, diagnostics, error_count, try_text.
+// Ops: open, update, module, infer, narrow, last_resort, finalize, polish, weak_spots,
+// untyped_deps, diagnostics, error_count, try_text, try_edits.
 // The helper never writes files: results carry the new text and Python stages it.
 const readline = require('readline');
 const { Project } = require('./project');
@@ -11,10 +12,12 @@ const { convertModule } = require('./module_syntax');
 const { inferTypes, narrowAny } = require('./types');
 const { lastResort } = require('./last_resort');
 const { weakSpots } = require('./weak_spots');
-const { refineAny } = require('./refine');
+const { refineAny, refineChains } = require('./refine');
+const { duckTypes } = require('./duck');
 const { tightenCasts } = require('./casts');
 const { typesFromCallSites } = require('./callsites');
 const { untypedDeclarations, jsxDeclaration } = require('./declarations');
+const { bisectApply } = require('./batch');
 
 let project = null;
 const need = () => { if (!project) throw new Error('no project open (send "open" first)'); return project; };
@@ -54,6 +57,20 @@ const OPS = {
     Object.assign(used, tightenCasts(p, req.path));
     return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
   },
+  /**
+   * Once every file is typed: the passes that read other files' types again (call sites,
+   * what uses expect), then the casts they make unnecessary.
+   */
+  polish(req) {
+    const p = need();
+    if (!/\b(any|unknown)\b/.test(file(p, req.path))) return { text: p.text(req.path), used: {}, errors: p.errorCount(req.path) };
+    const used = { fromCalls: typesFromCallSites(p, req.path), refined: refineAny(p, req.path, 'polish') };
+    used.chains = refineChains(p, req.path);
+    used.classes = duckTypes(p, req.path);
+    used.unknown = narrowAny(p, req.path);
+    Object.assign(used, tightenCasts(p, req.path));
+    return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
+  },
   /** Declarations typed `unknown`/`any` (what the model may improve): [{start, end, name, context}] */
   weak_spots(req) {
     const p = need(), text = file(p, req.path);
@@ -71,6 +88,12 @@ const OPS = {
     return { files: out };
   },
   error_count(req) { const p = need(); return { errors: p.errorCount(req.path) }; },
+  /** Keep the edits [{start, end, text}] of `path` that do not raise its error count (batched trials). */
+  try_edits(req) {
+    const p = need(); file(p, req.path);
+    const kept = bisectApply(p, req.path, req.edits || [], (now, before) => now <= before);
+    return { text: p.text(req.path), kept, errors: p.errorCount(req.path) };
+  },
   /** Errors of `path` with `text` in place of its current text; the current text is restored. */
   try_text(req) {
     const p = need(), before = file(p, req.path);

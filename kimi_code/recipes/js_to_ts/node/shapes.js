@@ -84,13 +84,45 @@ function withType(sf, text, found, typeStr, extend) {
   return edit(text, init.getStart(sf), init.getEnd(), `(${init.getText(sf)} as ${extend ? extend + ' & ' : ''}${typeStr})`);
 }
 
+/**
+ * `var w = new Error(m); w.emitter = e; w.count = n;`: a variable of this file, initialized with
+ * a value of a named object type, gains properties afterwards. Its declared type becomes that
+ * type with every property the code adds: `Error & { emitter?: E; count?: number }`.
+ */
+function addedProperties(checker, sf, text, access) {
+  const sym = symbolOf(checker, access.expression);
+  const decl = sym && sym.valueDeclaration;
+  if (!decl || decl.getSourceFile() !== sf || !ts.isVariableDeclaration(decl) || decl.type || !decl.initializer) return [];
+  if (!ts.isIdentifier(decl.name) || ts.isObjectLiteralExpression(decl.initializer)) return [];
+  const base = typeText(checker, decl.initializer);
+  const type = checker.getTypeAtLocation(decl.initializer);
+  if (!base || !(type.flags & ts.TypeFlags.Object) || /[|&{]/.test(base)) return [];
+  const added = new Map();
+  (function visit(m) {
+    if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(m.left) &&
+        ts.isIdentifier(m.left.expression) && checker.getSymbolAtLocation(m.left.expression) === sym &&
+        !checker.getPropertyOfType(type, m.left.name.text)) {
+      const t = typeText(checker, m.right) || 'unknown';
+      const prev = added.get(m.left.name.text);
+      added.set(m.left.name.text, prev && prev !== t ? 'unknown' : t);
+    }
+    ts.forEachChild(m, visit);
+  })(sf);
+  if (!added.size || added.size > 12) return [];
+  const at = decl.name.getEnd();
+  const members = (exact) => [...added].map(([k, t]) => `${k}?: ${exact ? t : 'unknown'}`).join('; ');
+  const out = [edit(text, at, at, `: ${base} & { ${members(true)} }`)];
+  if ([...added.values()].some((t) => t !== 'unknown')) out.push(edit(text, at, at, `: ${base} & { ${members(false)} }`));
+  return out;
+}
+
 function objectShapes(checker, sf, text, n, code) {
   let access = null;
   if (ts.isElementAccessExpression(n)) access = n;
   else if (n.parent && (ts.isPropertyAccessExpression(n.parent) || ts.isElementAccessExpression(n.parent))) access = n.parent;
   if (!access) return [];
   const found = literalDecl(checker, sf, access.expression);
-  if (!found) return [];
+  if (!found) return (code === 2339 || code === 2551) && ts.isPropertyAccessExpression(access) ? addedProperties(checker, sf, text, access) : [];
   const out = [];
   if (code === 7053 && found.init.properties.length === 0 && !found.typeNode) {
     const v = writesTo(checker, sf, access.expression, ts.isElementAccessExpression);
@@ -210,6 +242,40 @@ function widenMember(checker, sf, text, n) {
   return [edit(text, t.getStart(sf), t.getEnd(), `${t.getText(sf)} | ${v}`)];
 }
 
+/**
+ * `x = v` where `x` is a variable or parameter of this file whose type does not admit `v` (e.g.
+ * `let max = null` assigned in a callback): its declared type becomes the union of what it is
+ * initialized with and what is assigned to it, or `unknown` when that cannot be named.
+ */
+function widenVariable(checker, sf, text, n) {
+  const assign = ts.findAncestor(n, (a) => ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.EqualsToken);
+  if (!assign || !ts.isIdentifier(assign.left)) return [];
+  const sym = checker.getSymbolAtLocation(assign.left);
+  const decl = sym && sym.valueDeclaration;
+  if (!decl || decl.getSourceFile() !== sf || !ts.isIdentifier(decl.name)) return [];
+  if (!(ts.isParameter(decl) || (ts.isVariableDeclaration(decl) && !(decl.parent.flags & ts.NodeFlags.Const)))) return [];
+  const parts = new Set();
+  if (decl.type) parts.add(decl.type.getText(sf));
+  else if (decl.initializer) parts.add(typeText(checker, decl.initializer) || (isNullish(decl.initializer) ? 'null' : null));
+  (function visit(m) {
+    if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(m.left) &&
+        checker.getSymbolAtLocation(m.left) === sym) parts.add(typeText(checker, m.right));
+    ts.forEachChild(m, visit);
+  })(sf);
+  const at = (t) => (decl.type ? edit(text, decl.type.getStart(sf), decl.type.getEnd(), t)
+    : edit(text, decl.name.getEnd() + (decl.questionToken ? 1 : 0), decl.name.getEnd() + (decl.questionToken ? 1 : 0), `: ${t}`));
+  const out = [];
+  if (!parts.has(null) && parts.size > 1 && parts.size <= 4) {
+    out.push(at([...parts].map((t) => (/=>/.test(t) ? `(${t})` : t)).join(' | ')));
+  }
+  out.push(at('unknown'));
+  return out;
+}
+
+function isNullish(e) {
+  return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
+}
+
 /** Candidate texts from the checker for diagnostic `d` of the program's source file `sf`. */
 function shapeCandidates(checker, sf, d) {
   const text = sf.text, n = nodeAt(sf, d.start, d.length || 0);
@@ -221,7 +287,7 @@ function shapeCandidates(checker, sf, d) {
       return [edit(text, n.getEnd(), n.getEnd(), '!')]; // assigned outside the constructor (e.g. parse())
     }
     if (d.code === 2322) {
-      const widened = widenMember(checker, sf, text, n);
+      const widened = [...widenMember(checker, sf, text, n), ...widenVariable(checker, sf, text, n)];
       if (widened.length) return widened;
     }
     if (d.code === 2345 || d.code === 2322) return [...neverMembers(checker, sf, text, n, d), ...emptyArrays(checker, sf, text, n, d)];

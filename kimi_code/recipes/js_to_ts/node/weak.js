@@ -1,0 +1,23 @@
+'use strict';
+// Which written types say little (Node helper): the passes that look for better types start
+// from these. `any`, `unknown`, arrays of them, and the member shapes the cast pass writes
+// (`{ a: unknown; m(...args: unknown[]): unknown }`) when nothing better was known.
+const ts = require('typescript');
+
+const KEYWORDS = new Set([ts.SyntaxKind.AnyKeyword, ts.SyntaxKind.UnknownKeyword]);
+
+function unknownMember(m) {
+  if (ts.isPropertySignature(m)) return !!m.type && m.type.kind === ts.SyntaxKind.UnknownKeyword;
+  if (ts.isMethodSignature(m)) return !!m.type && m.type.kind === ts.SyntaxKind.UnknownKeyword;
+  return false;
+}
+
+/** Whether type node `t` is `any`/`unknown`, an array of them, or (with `shapes`) an all-unknown shape. */
+function isWeak(t, shapes = false) {
+  if (!t) return false;
+  if (KEYWORDS.has(t.kind)) return true;
+  if (ts.isArrayTypeNode(t)) return KEYWORDS.has(t.elementType.kind);
+  return shapes && ts.isTypeLiteralNode(t) && t.members.length > 0 && t.members.every(unknownMember);
+}
+
+module.exports = { isWeak };

@@ -1,0 +1,77 @@
+"""Batched trial edits in the Node helper (`node/batch.js`), on the real compiler.
+
+A rejected group is split by what its own diagnostics blame; the result must be what trying
+each edit alone would keep, with fewer compiler re-checks than halving would cost.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from kimi_code.recipes.js_to_ts.helper import NODE_DIR
+
+# `any` -> `unknown` compiles for the `ok*` parameters and fails for the `bad*` ones (their
+# bodies read a property or call them).
+SOURCE = "\n".join(
+    [
+        *(f"export function ok{i}(v: any) {{ return String(v); }}" for i in range(6)),
+        *(f"export function bad{i}(v: any) {{ return v.length + {i}; }}" for i in range(4)),
+        "export function mixed(a: any, b: any) { return [String(a), b()]; }",
+        "",
+    ]
+)
+
+SCRIPT = r"""
+const ts = require('typescript');
+const { Project } = require('./project');
+const { bisectApply } = require('./batch');
+const [root, source] = process.argv.slice(1);
+const p = new Project(root);
+p.update({ 'a.ts': source });
+let checks = 0;
+const semantic = p.service.getSemanticDiagnostics;
+p.service.getSemanticDiagnostics = (f) => { checks++; return semantic(f); };
+const sf = ts.createSourceFile('a.ts', source, ts.ScriptTarget.Latest, true);
+const edits = [];
+(function visit(n) {
+  if (n.kind === ts.SyntaxKind.AnyKeyword) {
+    edits.push({ start: n.getStart(sf), end: n.getEnd(), text: 'unknown' });
+  }
+  ts.forEachChild(n, visit);
+})(sf);
+const kept = bisectApply(p, 'a.ts', edits, (now, before) => now <= before);
+const errors = p.errorCount('a.ts');
+process.stdout.write(JSON.stringify({ kept, checks, errors, text: p.text('a.ts') }));
+"""
+
+
+def _run(tmp_path: Path) -> dict[str, object]:
+    node = shutil.which("node")
+    assert node is not None
+    out = subprocess.run(
+        [node, "-e", SCRIPT, str(tmp_path), SOURCE],
+        cwd=NODE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    result: dict[str, object] = json.loads(out.stdout)
+    return result
+
+
+def test_blamed_edits_are_left_out_and_the_rest_kept(tmp_path: Path) -> None:
+    result = _run(tmp_path)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    for i in range(6):
+        assert f"ok{i}(v: unknown)" in text
+    for i in range(4):
+        assert f"bad{i}(v: any)" in text
+    assert "mixed(a: unknown, b: any)" in text
+    assert result["kept"] == 7
+    # halving these 13 edits (5 failing) takes 14 re-checks; blame takes 7
+    assert isinstance(result["checks"], int) and result["checks"] <= 8
