@@ -24,14 +24,17 @@ SOURCE = """export function shout(text: unknown, times: unknown) {
 class ScriptedTypes:
     """A test seam: answers each type question from a fixed map (name -> type)."""
 
-    def __init__(self, answers: dict[str, str]) -> None:
+    def __init__(self, answers: dict[str, str], capable: bool = True) -> None:
         self.answers = answers
+        self.capable = capable
         self.questions: list[str] = []
         self.formats: list[dict[str, Any] | None] = []
 
     @property
     def info(self) -> BackendInfo:
-        return BackendInfo(name="scripted", model="scripted", supports_json_schema=True)
+        return BackendInfo(
+            name="scripted", model="scripted", capable=self.capable, supports_json_schema=True
+        )
 
     async def chat(
         self,
@@ -58,17 +61,19 @@ class ScriptedTypes:
         return None
 
 
-async def _run(tmp_path: Path, answers: dict[str, str]) -> tuple[str, ScriptedTypes]:
-    (tmp_path / "shout.ts").write_text(SOURCE)
+async def _run(
+    tmp_path: Path, answers: dict[str, str], source: str = SOURCE, capable: bool = True
+) -> tuple[str, ScriptedTypes]:
+    (tmp_path / "shout.ts").write_text(source)
     ws = StagedWorkspace(tmp_path)
-    backend = ScriptedTypes(answers)
+    backend = ScriptedTypes(answers, capable)
     ctx = ToolContext(workspace=ws, index=None, backend=backend, agent_id="a", files=("shout.ts",))
     try:
         result = await model_types(ctx, {"path": "shout.ts"})
     finally:
         await shutdown_helpers()
     assert result.ok
-    text = result.changes[0].new_text if result.changes else SOURCE
+    text = result.changes[0].new_text if result.changes else source
     assert text is not None
     return text, backend
 
@@ -87,3 +92,23 @@ async def test_answers_the_compiler_rejects_are_dropped(tmp_path: Path) -> None:
     text, _ = await _run(tmp_path, {"text": "string", "times": "boolean"})
     assert "text: string" in text
     assert "times: unknown" in text  # `boolean as number` does not compile: kept as it was
+
+
+LOCAL = """export function shout(text: unknown) {
+  return twice(String(text));
+}
+
+function twice(word: unknown) {
+  return word.repeat(2); // an error while `word` is unknown
+}
+"""
+
+
+async def test_a_small_model_is_asked_only_about_what_no_other_file_sees(tmp_path: Path) -> None:
+    # `text` is a parameter of an exported function: a type that compiles here may not fit
+    # what other files pass, so a backend not marked capable is not asked about it; its
+    # answer for `word` is kept because it removes an error
+    text, backend = await _run(tmp_path, {"word": "string", "text": "string"}, LOCAL, False)
+    assert len(backend.questions) == 1
+    assert "`word`" in backend.questions[0] and "`text`" not in backend.questions[0]
+    assert "word: string" in text and "text: unknown" in text

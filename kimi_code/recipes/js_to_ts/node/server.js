@@ -88,10 +88,12 @@ const OPS = {
     return { files: out };
   },
   error_count(req) { const p = need(); return { errors: p.errorCount(req.path) }; },
-  /** Keep the edits [{start, end, text}] of `path` that do not raise its error count (batched trials). */
+  /** Keep the edits [{start, end, text}] of `path` that do not raise its error count (that lower it, with `gain`); batched trials. */
   try_edits(req) {
     const p = need(); file(p, req.path);
-    const kept = bisectApply(p, req.path, req.edits || [], (now, before) => now <= before);
+    // `gain`: each kept edit must remove an error (not merely add none)
+    const accept = req.gain ? (now, before, n) => now <= before - n : (now, before) => now <= before;
+    const kept = bisectApply(p, req.path, req.edits || [], accept);
     return { text: p.text(req.path), kept, errors: p.errorCount(req.path) };
   },
   /** Errors of `path` with `text` in place of its current text; the current text is restored. */
