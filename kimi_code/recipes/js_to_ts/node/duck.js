@@ -8,7 +8,7 @@ const path = require('path');
 const ts = require('typescript');
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
-const { isWeak } = require('./weak');
+const { isWeak, paramKeys } = require('./weak');
 
 /** The classes declared in the project's own files: [{symbol, members: Set, file}]. */
 function projectClasses(project, checker) {
@@ -69,12 +69,11 @@ function duckTypes(project, rel) {
     const classes = projectClasses(project, checker);
     if (!classes.length) break;
     let target = null, names = null;
-    const ordinal = new Map(); // parameters are keyed by name and ordinal: edits move positions only
+    const keys = paramKeys(sf);
     (function visit(n) {
       if (target) return;
       if (ts.isParameter(n) && ts.isIdentifier(n.name)) {
-        const k = ordinal.get(n.name.text) || 0, key = `${n.name.text}#${k}`;
-        ordinal.set(n.name.text, k + 1);
+        const key = keys.get(n);
         if (isWeak(n.type, true) && !ts.isArrayTypeNode(n.type) && !n.dotDotDotToken && !done.has(key)) {
           done.add(key);
           names = membersRead(checker, n);

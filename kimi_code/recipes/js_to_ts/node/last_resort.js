@@ -4,22 +4,13 @@
 // drops: a non-null assertion, `unknown`, then `any` (annotation or cast), and only then an
 // `@ts-expect-error` comment carrying the compiler's message as its reason.
 const ts = require('typescript');
-const { shapeCandidates } = require('./shapes');
+const { shapeCandidates, nodeAt, edit } = require('./shapes');
 const { diffEdit, bisectApply } = require('./batch');
 
 const IMPLICIT_ANY = new Set([7005, 7006, 7008, 7018, 7019, 7022, 7023, 7031, 7034, 7043, 7044, 7045, 7046, 7047, 7048, 7049, 7050]);
 const MAYBE_NULL = new Set([2531, 2532, 2533, 18047, 18048, 18049]);
 const UNTYPED_CALL = new Set([2349, 2351, 18046]);
 
-function nodeAt(sf, start, length) {
-  let best = sf;
-  (function visit(n) {
-    if (n.getStart(sf) <= start && n.getEnd() >= start + length) { best = n; ts.forEachChild(n, visit); }
-  })(sf);
-  return best;
-}
-
-const edit = (text, start, end, repl) => text.slice(0, start) + repl + text.slice(end);
 /** `(n suffix)`; a `;` goes first when the parenthesis would open a statement (ASI: no call). */
 function paren(text, sf, n, suffix) {
   const start = n.getStart(sf);

@@ -51,7 +51,7 @@ function refineAny(project, rel, pass = 'finalize') {
   return kept;
 }
 
-const { isWeak } = require('./weak');
+const { isWeak, paramKeys } = require('./weak');
 const plainParams = (fn) => fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
 
 const symbolOfDecl = (checker, decl) => checker.getSymbolAtLocation(decl.name);
@@ -158,16 +158,7 @@ function refineChains(project, rel) {
   const done = new Set();
   for (let round = 0; round < 40; round++) {
     const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
-    // parameters are keyed by name and ordinal: type edits move positions, never the order
-    const keys = new Map(), ordinal = new Map();
-    (function index(n) {
-      if (ts.isParameter(n) && ts.isIdentifier(n.name)) {
-        const k = ordinal.get(n.name.text) || 0;
-        ordinal.set(n.name.text, k + 1);
-        keys.set(n, `${n.name.text}#${k}`);
-      }
-      ts.forEachChild(n, index);
-    })(sf);
+    const keys = paramKeys(sf);
     let found = null;
     (function visit(n) {
       if (found) return;

@@ -9,6 +9,7 @@ const ts = require('typescript');
 
 const FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
 
+/** The innermost node of `sf` that spans [start, start + length). */
 function nodeAt(sf, start, length) {
   let best = sf;
   (function visit(n) {
@@ -297,4 +298,4 @@ function shapeCandidates(checker, sf, d) {
   return [];
 }
 
-module.exports = { shapeCandidates };
+module.exports = { shapeCandidates, nodeAt, edit };

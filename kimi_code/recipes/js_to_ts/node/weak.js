@@ -20,4 +20,22 @@ function isWeak(t, shapes = false) {
   return shapes && ts.isTypeLiteralNode(t) && t.members.length > 0 && t.members.every(unknownMember);
 }
 
-module.exports = { isWeak };
+/**
+ * Every parameter of `sf` keyed by name and ordinal (`options#2`, the third parameter named
+ * `options`): the passes' type edits move positions but never change this order, so a key
+ * names the same parameter after an edit.
+ */
+function paramKeys(sf) {
+  const keys = new Map(), ordinal = new Map();
+  (function visit(n) {
+    if (ts.isParameter(n) && ts.isIdentifier(n.name)) {
+      const k = ordinal.get(n.name.text) || 0;
+      ordinal.set(n.name.text, k + 1);
+      keys.set(n, `${n.name.text}#${k}`);
+    }
+    ts.forEachChild(n, visit);
+  })(sf);
+  return keys;
+}
+
+module.exports = { isWeak, paramKeys };
