@@ -12,7 +12,7 @@ RESTRICTED = {
     "pygls": ("lsp",),
     "lsprotocol": ("lsp",),
     "httpx": ("llm", "engine"),
-    "h11": ("llm",),
+    "httptools": ("llm",),
     "rich": ("cli",),
     "starlette": ("server",),
     "uvicorn": ("server", "cli"),

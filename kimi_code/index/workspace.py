@@ -8,6 +8,7 @@ incrementally (`tree.edit` + reparse).
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -107,8 +108,10 @@ class WorkspaceIndex:
         Raises:
             WorkspaceError: the path lies outside the workspace.
         """
-        text = str(path)
-        if Path(text).is_absolute():
+        text = path if isinstance(path, str) else str(path)
+        if text in self.records:  # already normal and relative: the planner's hot path
+            return text
+        if os.path.isabs(text):
             try:
                 text = Path(text).resolve().relative_to(self.root).as_posix()
             except ValueError:

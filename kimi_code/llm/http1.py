@@ -1,19 +1,20 @@
-"""An asyncio-native HTTP/1.1 keep-alive connection pool on h11 (llm layer).
+"""An asyncio-native HTTP/1.1 keep-alive connection pool (llm layer).
 
 `Http1Transport` is an `httpx.AsyncBaseTransport`, so it plugs in wherever an httpx transport
-does, but it skips httpcore and anyio: a connection is an `asyncio.Protocol` that feeds an
-`h11.Connection`, idle connections wait in a deque per origin (reuse is O(1)), and callers
-beyond the connection limit wait in a FIFO of futures, each handed a connection (or a free
-slot) by the request that releases it. The request's `extensions["timeout"]` gives the
-connect, read, write and pool timeouts, and every failure is raised as the httpx exception
-httpcore raises for it (`ConnectError`, `ConnectTimeout`, `ReadError`, `ReadTimeout`,
-`WriteError`, `WriteTimeout`, `PoolTimeout`, `RemoteProtocolError`, ...), so callers cannot
-tell the two transports apart except by the CPU they cost.
+does, but it skips httpcore and anyio: a connection is an `asyncio.Protocol` that parses
+responses with httptools (`http1conn.py`), idle connections wait in a deque per origin
+(reuse is O(1)), and callers beyond the connection limit wait in a FIFO of futures, each
+handed a connection (or a free slot) by the request that releases it. The request's
+`extensions["timeout"]` gives the connect, read, write and pool timeouts, and every failure
+is raised as the httpx exception httpcore raises for it (`ConnectError`, `ConnectTimeout`,
+`ReadError`, `ReadTimeout`, `WriteError`, `WriteTimeout`, `PoolTimeout`,
+`RemoteProtocolError`, ...), so callers cannot tell the two transports apart except by the
+CPU they cost.
 
-A connection is reused only after its response was read to the end and both sides are idle
-in h11's view; one the server closed, answered with `Connection: close`, sent unsolicited
-bytes on, or that sat idle past `keepalive_expiry` is closed instead. A response body closed
-before its end closes its connection.
+A connection is reused only after its response was read to the end and its request was sent
+whole; one the server closed, answered with `Connection: close`, sent unsolicited bytes on,
+or that sat idle past `keepalive_expiry` is closed instead. A response body closed before
+its end closes its connection.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import certifi
-import h11
 import httpx
 
 from kimi_code.llm.http1conn import Connection
@@ -100,10 +100,6 @@ class Http1Transport(httpx.AsyncBaseTransport):
         except httpx.RequestError as exc:
             exc.request = request
             raise
-        except h11.RemoteProtocolError as exc:
-            raise httpx.RemoteProtocolError(str(exc), request=request) from None
-        except h11.LocalProtocolError as exc:
-            raise httpx.LocalProtocolError(str(exc), request=request) from None
 
     async def _handle(self, request: httpx.Request) -> httpx.Response:
         url = request.url
@@ -123,7 +119,7 @@ class Http1Transport(httpx.AsyncBaseTransport):
             raise
         return httpx.Response(
             head.status_code,
-            headers=head.headers.raw_items(),
+            headers=head.headers,
             stream=ResponseBody(self, conn, timeouts.get("read")),
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": head.reason},
             request=request,
@@ -303,9 +299,6 @@ class ResponseBody(httpx.AsyncByteStream):
         try:
             while (chunk := await conn.receive_body(self._read_s)) is not None:
                 yield chunk
-        except h11.RemoteProtocolError as exc:
-            self._finish(reuse=False)
-            raise httpx.RemoteProtocolError(str(exc)) from None
         except BaseException:
             self._finish(reuse=False)
             raise

@@ -1,34 +1,66 @@
-"""One HTTP/1.1 client connection: an `asyncio.Protocol` driving `h11` (llm layer).
+"""One HTTP/1.1 client connection: an `asyncio.Protocol` with `httptools`' parser (llm layer).
 
-Used by the pool in `http1.py`. Bytes from the socket are queued as they arrive (reading
-pauses past a high-water mark) and fed to h11 only when the request in progress needs them;
-a request's head and body leave in one write. Waiting for bytes, or for a full send buffer to
-drain, is one future per wait with a timer for its timeout: `ReadTimeout`/`WriteTimeout`.
-Bytes, an EOF or a close while the connection is idle in the pool mean the server is done
-with it: it is closed and the pool is told.
+Used by the pool in `http1.py`. A request leaves in one write, its head serialized here from
+the httpx request (header names and values checked first). Response bytes are parsed as they
+arrive by httptools (llhttp, the parser Node.js uses): the head, then body chunks queued for
+the reader, with reading paused past a high-water mark. Waiting for bytes, or for a full send
+buffer to drain, is one future per wait with a timer for its timeout:
+`ReadTimeout`/`WriteTimeout`. Bytes, an EOF or a close while the connection is idle in the
+pool mean the server is done with it: it is closed and the pool is told.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import select
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import cast
 
-import h11
+import httptools
 import httpx
 
-__all__ = ["Connection"]
+__all__ = ["Connection", "Head"]
 
 HIGH_WATER = 256 * 1024
-"""Unread response bytes buffered before reading from the socket pauses."""
+"""Unread response body bytes buffered before reading from the socket pauses."""
 LOW_WATER = 64 * 1024
+
+_TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_BAD_VALUE = re.compile(rb"[\r\n\x00]|^[ \t]|[ \t]$")
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """A final (non-1xx) response head."""
+
+    status_code: int
+    reason: bytes
+    headers: list[tuple[bytes, bytes]]
 
 
 def _wake(fut: asyncio.Future[bool], value: bool) -> None:
     if not fut.done():
         fut.set_result(value)
+
+
+def request_head(request: httpx.Request, framing: tuple[bytes, bytes] | None) -> bytes:
+    """The request line and headers of `request`, plus `framing` when it has none.
+
+    Raises:
+        httpx.LocalProtocolError: A header name or value that cannot be sent as is.
+    """
+    lines = [request.method.encode("ascii"), b" ", request.url.raw_path, b" HTTP/1.1\r\n"]
+    for name, value in request.headers.raw:
+        if not _TOKEN.fullmatch(name) or _BAD_VALUE.search(value):
+            raise httpx.LocalProtocolError(f"illegal header {name!r}: {value!r}")
+        lines += (name, b": ", value, b"\r\n")
+    if framing is not None:
+        lines += (framing[0], b": ", framing[1], b"\r\n")
+    lines.append(b"\r\n")
+    return b"".join(lines)
 
 
 class Connection(asyncio.Protocol):
@@ -47,55 +79,81 @@ class Connection(asyncio.Protocol):
         self.idle_since = 0.0
         self._loop = loop
         self._on_idle_close = on_idle_close
-        self._h11 = h11.Connection(h11.CLIENT)
         self._transport: asyncio.Transport | None = None
         self._fileno = -1
-        self._chunks: deque[bytes] = deque()
-        self._buffered = 0
         self._reading_paused = False
         self._writing_paused = False
         self._eof = False
         self._lost: Exception | None = None
         self._waiter: asyncio.Future[bool] | None = None
+        self._new_exchange()
+
+    def _new_exchange(self) -> None:
+        self._parser = httptools.HttpResponseParser(self)
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._reason = b""
+        self._head: Head | None = None
+        self._body: deque[bytes] = deque()
+        self._buffered = 0
+        self._complete = False
+        self._sent = False
+        self._error: Exception | None = None
+        self._keep_alive = True
+        self._until_close = False
 
     # -- asyncio.Protocol --------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         """Keep the transport."""
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        self._transport = cast(asyncio.Transport, transport)  # uvloop's is no subclass
         sock = transport.get_extra_info("socket")
         self._fileno = sock.fileno() if sock is not None else -1
 
     def data_received(self, data: bytes) -> None:
-        """Queue bytes for the request in progress; any while idle end the connection."""
-        if not self.active:
-            self._eof = True
-            self._on_idle_close(self)
+        """Parse bytes of the response in progress; any while idle end the connection."""
+        if not self.active or self._complete or self._error is not None:
+            self._stray()
             return
-        self._chunks.append(data)
-        self._buffered += len(data)
+        try:
+            self._parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self._error = httpx.RemoteProtocolError("the server switched protocols unasked")
+        except httptools.HttpParserError as exc:
+            self._error = httpx.RemoteProtocolError(f"invalid HTTP response: {exc}")
         if self._buffered > HIGH_WATER and self._transport is not None:
             self._reading_paused = True
             self._transport.pause_reading()
         self._notify()
 
+    def _stray(self) -> None:
+        """Bytes nobody asked for: the connection is not reusable."""
+        self._eof = True
+        if self._error is None and self.active and not self._complete:
+            self._error = httpx.RemoteProtocolError("unexpected bytes from the server")
+        self._notify()
+        if not self.active:
+            self._on_idle_close(self)
+
     def eof_received(self) -> bool | None:
         """The server will send no more: never reuse; the transport closes itself."""
-        self._eof = True
-        self._notify()
+        self._end_of_stream()
         if not self.active:
             self._on_idle_close(self)
         return None
 
     def connection_lost(self, exc: Exception | None) -> None:
         """Remember why the connection ended, for the request in progress."""
-        self._eof = True
         self._lost = exc
         self._writing_paused = False
-        self._notify()
+        self._end_of_stream()
         if not self.active:
             self._on_idle_close(self)
+
+    def _end_of_stream(self) -> None:
+        if not self._eof and self._until_close and self._lost is None:
+            self._complete = True  # a body delimited by the end of the connection
+        self._eof = True
+        self._notify()
 
     def pause_writing(self) -> None:
         """The send buffer is full."""
@@ -106,20 +164,62 @@ class Connection(asyncio.Protocol):
         self._writing_paused = False
         self._notify()
 
+    # -- httptools callbacks ------------------------------------------------------------------
+
+    def on_message_begin(self) -> None:
+        """A message starts: after the response, bytes nobody asked for (never reused)."""
+        if self._head is not None:
+            self._eof = True
+
+    def on_status(self, reason: bytes) -> None:
+        """The reason phrase (may come in pieces)."""
+        self._reason += reason
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        """One header, whole (httptools joins pieces split across reads)."""
+        self._headers.append((name, value))
+
+    def on_headers_complete(self) -> None:
+        """A head: informational ones are dropped, a final one is kept."""
+        status = self._parser.get_status_code()
+        if 100 <= status < 200:
+            self._headers, self._reason = [], b""
+            return
+        headers = self._headers
+        self._head = Head(status, self._reason, headers)
+        self._keep_alive = self._parser.should_keep_alive()
+        names = {name.lower() for name, _ in headers}
+        self._until_close = (
+            b"content-length" not in names
+            and b"transfer-encoding" not in names
+            and status not in (204, 304)
+        )
+
+    def on_body(self, body: bytes) -> None:
+        """A piece of the body, queued for the reader."""
+        self._body.append(body)
+        self._buffered += len(body)
+
+    def on_message_complete(self) -> None:
+        """The end of a message (an informational head's end is not the response's)."""
+        if self._head is not None:
+            self._complete = True
+
     # -- state --------------------------------------------------------------------------------
 
     @property
     def reusable(self) -> bool:
-        """Open, not closed by the server, and idle in h11's view."""
-        h = self._h11
+        """Open, not closed by the server, and no exchange half done on either side."""
+        at_rest = (self._complete and self._sent) or (not self._sent and self._head is None)
         return (
             not self._eof
-            and not self._chunks
+            and at_rest
+            and self._keep_alive
+            and not self._until_close
+            and not self._body
+            and self._error is None
             and self._transport is not None
             and not self._transport.is_closing()
-            and h.our_state is h11.IDLE
-            and h.their_state is h11.IDLE
-            and not h.trailing_data[0]
         )
 
     def quiet(self) -> bool:
@@ -131,10 +231,9 @@ class Connection(asyncio.Protocol):
         return not readable
 
     def next_cycle(self) -> None:
-        """After a complete exchange: make h11 ready for the next request, if it can be."""
-        h = self._h11
-        if h.our_state is h11.DONE and h.their_state is h11.DONE:
-            h.start_next_cycle()
+        """After a complete exchange: ready the connection for the next request."""
+        if self.reusable:
+            self._new_exchange()
 
     def close(self) -> None:
         """Close the socket (idempotent)."""
@@ -166,26 +265,34 @@ class Connection(asyncio.Protocol):
 
         Raises:
             httpx.WriteError, httpx.WriteTimeout: The connection broke, or stayed full.
-            h11.LocalProtocolError: The request cannot be framed.
+            httpx.LocalProtocolError: The request cannot be framed.
         """
-        h = self._h11
-        target = request.url.raw_path
-        head = h.send(
-            h11.Request(method=request.method, target=target, headers=request.headers.raw)
-        )
-        assert head is not None
+        if request.method == "HEAD":  # its answer's Content-Length frames no body
+            raise httpx.LocalProtocolError("HEAD requests are not supported")
         if isinstance(request.stream, httpx.ByteStream):
-            parts = [head]
-            if request.content:
-                parts.append(h.send(h11.Data(data=request.content)) or b"")
-            parts.append(h.send(h11.EndOfMessage()) or b"")
-            await self._write(b"".join(parts), seconds)
-            return
-        await self._write(head, seconds)
-        stream: Any = request.stream
+            body = request.content
+            framing = None
+            if body and "content-length" not in request.headers:
+                framing = (b"Content-Length", str(len(body)).encode("ascii"))
+            await self._write(request_head(request, framing) + body, seconds)
+        else:
+            await self._send_streamed(request, seconds)
+        self._sent = True
+
+    async def _send_streamed(self, request: httpx.Request, seconds: float | None) -> None:
+        coding = request.headers.get("transfer-encoding", "").lower()
+        framing = None
+        if not coding and "content-length" not in request.headers:
+            framing, coding = (b"Transfer-Encoding", b"chunked"), "chunked"
+        chunked = coding.endswith("chunked")
+        await self._write(request_head(request, framing), seconds)
+        stream = cast(httpx.AsyncByteStream, request.stream)
         async for chunk in stream:
-            await self._write(h.send(h11.Data(data=chunk)) or b"", seconds)
-        await self._write(h.send(h11.EndOfMessage()) or b"", seconds)
+            if chunk:
+                data = b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk
+                await self._write(data, seconds)
+        if chunked:
+            await self._write(b"0\r\n\r\n", seconds)
 
     async def _write(self, data: bytes, seconds: float | None) -> None:
         transport = self._transport
@@ -201,23 +308,21 @@ class Connection(asyncio.Protocol):
     def _why(self, fallback: str) -> str:
         return str(self._lost) if self._lost is not None and str(self._lost) else fallback
 
-    async def receive_head(self, seconds: float | None) -> h11.Response:
+    async def receive_head(self, seconds: float | None) -> Head:
         """The response head (informational 1xx heads skipped).
 
         Raises:
             httpx.ReadError, httpx.ReadTimeout: As for a body.
-            httpx.RemoteProtocolError: The server closed without answering.
-            h11.RemoteProtocolError: The answer is not valid HTTP/1.1.
+            httpx.RemoteProtocolError: The server closed without answering, or the answer
+                is not valid HTTP/1.1.
         """
-        if not self._chunks and not self._eof and not await self._wait(seconds):
-            # Nothing has arrived yet: wait before asking h11 (it could only say NEED_DATA).
-            raise httpx.ReadTimeout("timed out waiting for the response")
-        while True:
-            event = await self._next_event(seconds)
-            if isinstance(event, h11.Response):
-                return event
-            if isinstance(event, h11.ConnectionClosed):
+        while self._head is None:
+            self._raise_if_failed()
+            if self._eof:
                 raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+            if not await self._wait(seconds):
+                raise httpx.ReadTimeout("timed out waiting for the response")
+        return self._head
 
     async def receive_body(self, seconds: float | None) -> bytes | None:
         """The next chunk of the response body; None at its end.
@@ -225,37 +330,29 @@ class Connection(asyncio.Protocol):
         Raises:
             httpx.ReadError: The connection was reset.
             httpx.ReadTimeout: No byte came for `seconds`.
-            h11.RemoteProtocolError: The body was cut short or malformed.
+            httpx.RemoteProtocolError: The body was cut short or malformed.
         """
         while True:
-            event = await self._next_event(seconds)
-            if isinstance(event, h11.Data):
-                if event.data:
-                    return bytes(event.data)
-            elif isinstance(event, h11.EndOfMessage):
+            if self._body:
+                chunk = self._body.popleft()
+                self._consumed(len(chunk))
+                return chunk
+            if self._complete:
                 return None
-            else:
-                raise httpx.RemoteProtocolError(f"unexpected {type(event).__name__} in a body")
-
-    async def _next_event(self, seconds: float | None) -> Any:
-        h = self._h11
-        while True:
-            event = h.next_event()
-            if event is not h11.NEED_DATA:
-                return event
-            if self._chunks:
-                self._feed()
-            elif self._eof:
-                if self._lost is not None:
-                    raise httpx.ReadError(self._why("connection lost"))
-                h.receive_data(b"")
-            elif not await self._wait(seconds):
+            self._raise_if_failed()
+            if self._eof:
+                raise httpx.RemoteProtocolError("the server closed the connection mid-body")
+            if not await self._wait(seconds):
                 raise httpx.ReadTimeout("timed out waiting for the response")
 
-    def _feed(self) -> None:
-        data = self._chunks.popleft()
-        self._buffered -= len(data)
-        self._h11.receive_data(data)
+    def _consumed(self, size: int) -> None:
+        self._buffered -= size
         if self._reading_paused and self._buffered < LOW_WATER and self._transport is not None:
             self._reading_paused = False
             self._transport.resume_reading()
+
+    def _raise_if_failed(self) -> None:
+        if self._error is not None:
+            raise self._error
+        if self._eof and self._lost is not None:
+            raise httpx.ReadError(self._why("connection lost"))

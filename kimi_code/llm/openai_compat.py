@@ -1,10 +1,11 @@
 """The OpenAI-compatible chat client (llm layer).
 
 One instance is shared by every agent of a run: its connection pool is sized to the number of
-agents (`http1.py`: keep-alive HTTP/1.1 on h11, cheap per request), timeouts are explicit, and
-only retryable failures are retried (see `retry.py`). Requests go straight to the transport
-with a prebuilt URL and headers: none of httpx's client machinery (URL merging, auth,
-redirects, cookies) is needed for one fixed endpoint, and it costs more CPU than the request.
+agents (`http1.py`: keep-alive HTTP/1.1, responses parsed by httptools, cheap per request),
+timeouts are explicit, and only retryable failures are retried (see `retry.py`). Requests go
+straight to the transport with a prebuilt URL and headers: none of httpx's client machinery
+(URL merging, auth, redirects, cookies) is needed for one fixed endpoint, and it costs more
+CPU than the request.
 Every transport failure (refused, reset, timed out, an answer cut mid-body) becomes a
 `BackendUnavailable`; no httpx exception reaches the caller. The API key comes from the
 configuration (read from the environment by `config.py`), is sent only as a bearer token, and

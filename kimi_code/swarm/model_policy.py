@@ -9,6 +9,7 @@ on the `Agent`, so a loop interrupted by a rate limit continues where it stopped
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from importlib import resources
@@ -35,6 +36,7 @@ REPEAT_FAIL = 5
 MAX_TOOL_TEXT = 8000
 
 
+@functools.cache
 def _prompt(name: str) -> str:
     return resources.files("kimi_code.swarm").joinpath("prompts", name).read_text("utf-8")
 

@@ -323,3 +323,47 @@ async def test_body_until_close_and_streamed_request_body() -> None:
         resp = await http.post(url, content=parts())
         assert resp.text == "until close" and transport.connections == 0
     assert server.requests[0].endswith(b"\r\n\r\n2\r\nab\r\n2\r\ncd\r\n0\r\n\r\n")
+
+
+async def test_informational_head_and_a_head_split_across_reads() -> None:
+    async def slow(writer: Writer, n: int) -> bool:
+        answer = b"HTTP/1.1 100 Continue\r\nX-A: 1\r\n\r\n" + response(b"split", "X-Long: abcdef")
+        for i in range(0, len(answer), 7):  # every field and value arrives in pieces
+            writer.write(answer[i : i + 7])
+            await writer.drain()
+            await asyncio.sleep(0.001)
+        return True
+
+    server = Server(respond=slow)
+    async with serve(server) as url, client(Http1Transport()) as http:
+        first = await http.get(url)
+        second = await http.get(url)
+    assert (first.status_code, first.text, first.headers["x-long"]) == (200, "split", "abcdef")
+    assert "x-a" not in first.headers and first.reason_phrase == "OK"
+    assert second.text == "split" and server.connections == 1
+
+
+async def test_header_that_would_split_the_request_is_refused() -> None:
+    server = Server()
+    transport = Http1Transport()
+    async with serve(server) as url, client(transport) as http:
+        with pytest.raises(httpx.LocalProtocolError):
+            await http.get(url, headers={"X-Evil": "a\r\nX-Injected: 1"})
+        with pytest.raises(httpx.LocalProtocolError):
+            await http.head(url)
+        assert (await http.get(url)).text == "hello 0"
+    assert all(b"X-Injected" not in r for r in server.requests)
+
+
+async def test_bytes_after_a_complete_response_retire_the_connection() -> None:
+    async def extra(writer: Writer, n: int) -> bool:
+        writer.write(response(b"hello %d" % n) + b"HTTP/1.1 200 OK\r\n")
+        await writer.drain()
+        return True
+
+    server = Server(respond=extra)
+    transport = Http1Transport()
+    async with serve(server) as url, client(transport) as http:
+        assert (await http.get(url)).text == "hello 0"
+        assert (await http.get(url)).text == "hello 0"
+    assert server.connections == 2
