@@ -6,6 +6,7 @@
 // call needs a callable. Each pass is batched and kept only where the file's errors do not rise.
 const ts = require('typescript');
 const { bisectApply } = require('./batch');
+const { nameable } = require('./names');
 
 /** `as any` assertions of the file: [{cast, use}] where `use` is the node around its parens. */
 function anyCasts(sf) {
@@ -70,12 +71,34 @@ function dropCasts(project, rel) {
   return bisectApply(project, rel, edits, (now, before) => now <= before);
 }
 
-/** Replace `as any` by the shape its use needs, where that compiles. */
+/**
+ * The type of the parameter a cast argument is passed to, for a call of a function with one
+ * plain (not generic, not overloaded) signature: the parameter's type where this file can
+ * name it, else `Parameters<typeof f>[i]` for a plainly named callee; null otherwise.
+ */
+function argumentType(checker, sf, use) {
+  const call = use.parent;
+  if (!call || !ts.isCallExpression(call) || call.expression === use || call.typeArguments) return null;
+  const i = call.arguments.indexOf(use);
+  const signatures = checker.getTypeAtLocation(call.expression).getCallSignatures(), sig = signatures[0];
+  if (signatures.length !== 1 || sig.getTypeParameters() || i < 0 || i >= sig.parameters.length) return null;
+  const decl = sig.declaration && sig.declaration.parameters && sig.declaration.parameters[i];
+  if (!decl || decl.dotDotDotToken) return null;
+  const type = checker.getTypeOfSymbolAtLocation(sig.parameters[i], call);
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return null;
+  const text = checker.typeToString(type, undefined, ts.TypeFormatFlags.NoTruncation);
+  if (text.length < 120 && !/\bany\b|\bnever\b|typeof |import\(/.test(text) && nameable(checker, call, text)) return text;
+  let callee = call.expression;
+  while (ts.isPropertyAccessExpression(callee)) callee = callee.expression;
+  return ts.isIdentifier(callee) ? `Parameters<typeof ${call.expression.getText(sf)}>[${i}]` : null;
+}
+
+/** Replace `as any` by the shape its use needs (or the parameter type it is passed to), where that compiles. */
 function shapeCasts(project, rel) {
-  const sf = project.sourceFile(rel);
+  const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
   const edits = [];
   for (const { cast, use } of anyCasts(sf)) {
-    const t = neededType(cast, use);
+    const t = neededType(cast, use) || argumentType(checker, sf, use);
     if (t) edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: t });
   }
   return bisectApply(project, rel, edits, (now, before) => now <= before);

@@ -5,6 +5,7 @@
 // error count does not rise.
 const ts = require('typescript');
 const { calleeDeclaration } = require('./callsites');
+const { nameable } = require('./names');
 
 const FLAGS = ts.TypeFormatFlags.NoTruncation;
 
@@ -17,12 +18,34 @@ function expectedTypes(checker, sf, decl) {
       const ctx = checker.getContextualType(m);
       if (ctx && !(ctx.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) {
         const s = checker.typeToString(checker.getNonNullableType(ctx), undefined, FLAGS);
-        if (s.length < 120 && !/\bany\b|\bnever\b|^\{\}$|^T\b|typeof /.test(s)) seen.set(s, (seen.get(s) || 0) + 1);
+        if (s.length < 120 && !/\bany\b|\bnever\b|^\{\}$|^T\b|typeof /.test(s)) {
+          // a type another module declares but does not export is named through the callee
+          const named = nameable(checker, m, s) ? s : argumentType(checker, m);
+          if (named) seen.set(named, (seen.get(named) || 0) + 1);
+        }
       }
     }
     ts.forEachChild(m, visit);
   })(scope);
   return [...seen.entries()].sort((a, b) => b[1] - a[1]).map(([s]) => s).slice(0, 2);
+}
+
+/**
+ * `Parameters<typeof pool.release>[0]` for an argument `m` of a call of a plainly named
+ * function with one non-generic signature (the parameter's own type may have no name here).
+ */
+function argumentType(checker, m) {
+  const call = m.parent;
+  if (!call || !ts.isCallExpression(call) || call.expression === m || call.typeArguments) return null;
+  let callee = call.expression;
+  while (ts.isPropertyAccessExpression(callee)) callee = callee.expression;
+  if (!ts.isIdentifier(callee)) return null;
+  const signatures = checker.getTypeAtLocation(call.expression).getCallSignatures();
+  const i = call.arguments.indexOf(m), sig = signatures[0];
+  if (signatures.length !== 1 || sig.getTypeParameters() || i < 0 || i >= sig.parameters.length) return null;
+  const last = sig.declaration && sig.declaration.parameters && sig.declaration.parameters[i];
+  if (last && last.dotDotDotToken) return null;
+  return `Parameters<typeof ${call.expression.getText()}>[${i}]`;
 }
 
 /** Replace `any` on parameters/variables by what their uses expect, where it compiles. */

@@ -14,6 +14,7 @@ const { lastResort } = require('./last_resort');
 const { weakSpots } = require('./weak_spots');
 const { refineAny, refineChains } = require('./refine');
 const { duckTypes } = require('./duck');
+const { memberShapes } = require('./members');
 const { tightenCasts } = require('./casts');
 const { typesFromCallSites } = require('./callsites');
 const { untypedDeclarations, jsxDeclaration } = require('./declarations');
@@ -67,6 +68,7 @@ const OPS = {
     const used = { fromCalls: typesFromCallSites(p, req.path), refined: refineAny(p, req.path, 'polish') };
     used.chains = refineChains(p, req.path);
     used.classes = duckTypes(p, req.path);
+    used.members = memberShapes(p, req.path);
     used.unknown = narrowAny(p, req.path);
     Object.assign(used, tightenCasts(p, req.path));
     return { text: p.text(req.path), used, errors: p.errorCount(req.path) };

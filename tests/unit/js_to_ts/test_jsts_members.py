@@ -1,0 +1,100 @@
+"""Member shapes in the Node helper (`node/members.js`), on the real compiler.
+
+A value cast to `any` for member access gets a declared shape and loses its casts (and the
+suppressions the shape makes unused), only where neither its file nor the files importing it
+get more errors.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from kimi_code.recipes.js_to_ts.helper import NODE_DIR
+
+SCRIPT = r"""
+const { Project } = require('./project');
+const { memberShapes } = require('./members');
+const [root, files, rel] = process.argv.slice(1);
+const p = new Project(root);
+p.update(JSON.parse(files));
+const kept = memberShapes(p, rel);
+const errors = {};
+for (const f of Object.keys(JSON.parse(files))) errors[f] = p.errorCount(f);
+process.stdout.write(JSON.stringify({ kept, errors, text: p.text(rel) }));
+"""
+
+
+def _run(tmp_path: Path, files: dict[str, str], rel: str) -> dict[str, object]:
+    node = shutil.which("node")
+    assert node is not None
+    out = subprocess.run(
+        [node, "-e", SCRIPT, str(tmp_path), json.dumps(files), rel],
+        cwd=NODE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    result: dict[str, object] = json.loads(out.stdout)
+    return result
+
+
+HOOKS = """export function make() {
+  const hooks = {};
+  const api = {
+    on(f: unknown) { ;(hooks as any).done = f; },
+    name: 'api',
+  };
+  function run() {
+    // @ts-expect-error -- TS2339: Property 'done' does not exist on type '{}'.
+    if ((hooks as any).done) hooks.done.call(api, 1);
+  }
+  return { api, run };
+}
+"""
+
+
+def test_cast_object_gets_a_shape_and_its_callback_setter_a_function_type(
+    tmp_path: Path,
+) -> None:
+    result = _run(tmp_path, {"a.ts": HOOKS}, "a.ts")
+    text = str(result["text"])
+    assert result["kept"] == 1
+    assert result["errors"] == {"a.ts": 0}
+    assert "const hooks: { done?: (...args: unknown[]) => unknown } = {};" in text
+    assert "on(f: (...args: unknown[]) => unknown) { hooks.done = f; }" in text
+    assert "as any" not in text
+    assert "@ts-expect-error" not in text  # the shape made it unused
+
+
+LIB = """export function isLoose(o: unknown) {
+  return !!(o as any).loose || !!(o as any).strict;
+}
+"""
+USER = """import { isLoose } from './lib.js';
+export const check = (v: unknown) => isLoose(v);
+"""
+
+
+def test_no_shape_that_breaks_an_importing_file(tmp_path: Path) -> None:
+    # `o: { loose?: unknown; strict?: unknown }` compiles in lib.ts, but user.ts passes an
+    # `unknown` to it: the candidate is refused and the file stays as it was.
+    result = _run(tmp_path, {"lib.ts": LIB, "user.ts": USER}, "lib.ts")
+    assert result["kept"] == 0
+    assert result["text"] == LIB
+    assert result["errors"] == {"lib.ts": 0, "user.ts": 0}
+
+
+def test_a_private_parameter_gets_optional_members(tmp_path: Path) -> None:
+    source = (
+        LIB.replace("export function", "function") + "export const v = isLoose({ loose: 1 });\n"
+    )
+    result = _run(tmp_path, {"lib.ts": source}, "lib.ts")
+    text = str(result["text"])
+    assert result["kept"] == 1
+    assert result["errors"] == {"lib.ts": 0}
+    assert "function isLoose(o: { loose?: unknown; strict?: unknown })" in text
+    assert "return !!o.loose || !!o.strict;" in text
