@@ -17,17 +17,26 @@ makes 14 `read_file` calls on line ranges of its file and then `done` (15 tool c
 - peak RSS after the 100-agent runs, the CPU count and the load average before and after
   (on a shared 2-core machine the figures are only meaningful with the load noted).
 
+The server stands in for a model on other hardware, so three things keep its own costs
+off the client's account: with 2 or more CPUs it is pinned to one CPU and the client to the
+others (`--no-pin` shares them; see `_pin`); it answers on time to within about 0.1 ms
+(`Punctual`: asyncio's timers fire up to a millisecond late); and every timed run starts
+with the client's connection pool warm (a warm-up run opens the 100 connections first), as
+in a long-lived client (`kimi-code serve`, the language server).
+
 The bound is exact for this workload: the 100 tasks are independent and equal (15 model
 round trips each), and an agent holds its slot for its whole task, so k agents need
 ceil(100 / k) rounds of 15 x latency.
 
-    .venv/bin/python benchmarks/swarm_bench.py [--latency 0.1] [--json]
+    .venv/bin/python benchmarks/swarm_bench.py [--latency 0.1] [--no-pin] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import heapq
 import json
 import math
 import os
@@ -37,10 +46,11 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from kimi_code.index import build_index
 from kimi_code.llm.openai_compat import ClientConfig, OpenAICompatClient
@@ -113,6 +123,50 @@ def answer_for(body: dict[str, Any], counter: int) -> bytes:
     return head.encode() + b"\r\n\r\n" + data
 
 
+class Punctual:
+    """Calls made on the event loop at given times, to within about 0.1 ms.
+
+    asyncio's own timers wake through epoll, whose timeout is rounded up to whole
+    milliseconds: each answer would come up to a millisecond after its latency, and that
+    lateness (the stand-in model's, not the client's) would count against the client. A
+    thread sleeps until each deadline instead and hands the call to the loop.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._heap: list[tuple[float, int, Callable[[], object]]] = []
+        self._seq = 0
+        self._cond = threading.Condition()
+        threading.Thread(target=self._run, daemon=True, name="punctual").start()
+
+    def call_at(self, when: float, fn: Callable[[], object]) -> None:
+        """Run `fn` on the loop at `time.monotonic()` == `when`."""
+        with self._cond:
+            self._seq += 1
+            heapq.heappush(self._heap, (when, self._seq, fn))
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._heap:
+                    self._cond.wait()
+                delay = self._heap[0][0] - time.monotonic()
+                if delay > 0:
+                    self._cond.wait(delay)
+                    continue
+                due = []
+                now = time.monotonic()
+                while self._heap and self._heap[0][0] <= now:
+                    due.append(heapq.heappop(self._heap)[2])
+            self._loop.call_soon_threadsafe(_call_all, due)
+
+
+def _call_all(calls: list[Callable[[], object]]) -> None:
+    for fn in calls:
+        fn()
+
+
 class BenchServer(asyncio.Protocol):
     """One keep-alive connection of the loopback model server.
 
@@ -122,16 +176,17 @@ class BenchServer(asyncio.Protocol):
     answers from the conversation it carries, after the latency the model id names.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, timer: Punctual) -> None:
         self._buf = bytearray()
         self._counter = 0
+        self._timer = timer
         self._transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        self._transport = cast(asyncio.Transport, transport)  # uvloop's is no subclass
 
     def data_received(self, data: bytes) -> None:
+        arrived = time.monotonic()
         self._buf += data
         while (end := self._buf.find(b"\r\n\r\n")) >= 0:
             match = CONTENT_LENGTH.search(self._buf, 0, end + 2)
@@ -147,17 +202,36 @@ class BenchServer(asyncio.Protocol):
             latency = float(body["model"].removeprefix("bench-"))
             assert self._transport is not None
             if latency > 0:
-                asyncio.get_running_loop().call_later(latency, self._transport.write, reply)
+                write = functools.partial(self._transport.write, reply)
+                self._timer.call_at(arrived + latency, write)
             else:
                 self._transport.write(reply)
 
 
 async def _serve(port: int) -> None:
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(BenchServer, "127.0.0.1", port, backlog=512)
+    timer = Punctual(loop)
+    server = await loop.create_server(lambda: BenchServer(timer), "127.0.0.1", port, backlog=512)
     print("ready", flush=True)
     async with server:
         await server.serve_forever()
+
+
+def _pin(server_pid: int) -> dict[str, list[int]] | None:
+    """Give the loopback server a CPU of its own and the client the others.
+
+    The server stands in for a model server on other hardware. Sharing CPUs, every request
+    the client sends wakes the server on the client's own CPU (loopback wake-ups are
+    "sync" wake-ups) and the client is preempted in mid-burst: a cost that hardware of its
+    own does not impose. None when there are fewer than 2 CPUs to split.
+    """
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        return None
+    server_cpus, client_cpus = cpus[-1:], cpus[:-1]
+    os.sched_setaffinity(server_pid, server_cpus)
+    os.sched_setaffinity(0, client_cpus)
+    return {"server_cpus": server_cpus, "client_cpus": client_cpus}
 
 
 def _free_port() -> int:
@@ -253,6 +327,7 @@ async def measure(root: Path, port: int, latency: float, counts: Sequence[int]) 
         zero = await one_run(root, index, client, 100)
     runs, peak_mb = [], 0.0
     async with _client(port, latency) as client:
+        await one_run(root, index, client, 100)  # warm-up: open the pool's 100 connections
         for agents in sorted(counts, reverse=True):
             runs.append(await one_run(root, index, client, agents))
             if agents == 100:
@@ -281,6 +356,9 @@ def main() -> int:
     parser.add_argument("--latency", type=float, default=0.1, help="model latency in seconds")
     parser.add_argument("--agents", default="1,10,50,100", help="agent counts to run")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--no-pin", action="store_true", help="share every CPU between client and server"
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -291,12 +369,14 @@ def main() -> int:
     server = subprocess.Popen(
         [sys.executable, __file__, "--serve", str(port)], stdout=subprocess.PIPE
     )
+    pinned = _pin(server.pid) if not args.no_pin else None
     try:
         assert server.stdout is not None and server.stdout.readline().strip() == b"ready"
         with tempfile.TemporaryDirectory(prefix="swarm-bench-") as tmp:
             make_workspace(Path(tmp))
             counts = [int(n) for n in args.agents.split(",")]
             result = asyncio.run(measure(Path(tmp), port, args.latency, counts))
+            result["pinned"] = pinned
     finally:
         server.terminate()
         server.wait()
@@ -313,6 +393,11 @@ def print_table(result: dict[str, Any]) -> None:
     print(f"workload: {FILES} independent files x {CALLS_PER_FILE} tool calls = ", end="")
     print(f"{result['tool_calls']} tool calls; model latency {latency}s per call")
     print("HTTP: the real OpenAI-compatible client -> loopback server (child process)")
+    if result.get("pinned"):
+        pin = result["pinned"]
+        print(f"      server pinned to CPU {pin['server_cpus']}, client to {pin['client_cpus']}")
+    else:
+        print("      client and server share every CPU (--no-pin)")
     print(f"machine: {result['cpus']} CPUs, load average before {result['load_avg_before']}, ")
     print(f"         after {result['load_avg_after']}")
     head = f"{'HTTP wall':>9} {'eff':>6} | {'in-proc wall':>12} {'eff':>6}"

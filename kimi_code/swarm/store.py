@@ -62,7 +62,8 @@ class RunStore:
     def _write(self, name: str, data: Any) -> None:
         path = self.dir / name
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        # compact: indented output takes json's pure-Python encoder (5x the time of a plan)
+        tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
         os.replace(tmp, path)
 
     def _read(self, name: str) -> Any:
