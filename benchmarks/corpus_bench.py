@@ -45,7 +45,9 @@ def _load() -> str:
 
 def _run(label: str, converter: str, extra: list[str]) -> dict[str, Any]:
     cmd = [sys.executable, str(BENCH), "--converter", converter, "--label", label, *extra]
-    env = dict(os.environ, CORPUS_HOME=str(HOME), PYTHONPATH=str(ROOT))
+    # an outer PYTHONPATH is kept after the repository (e.g. a profiling sitecustomize)
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+    env = dict(os.environ, CORPUS_HOME=str(HOME), PYTHONPATH=path)
     print(f"== {label}: {converter}\n   before: {_load()}", flush=True)
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     print(f"   after:  {_load()}")

@@ -33,6 +33,17 @@ _LIVE: set[int] = set()
 """Process-group ids of running servers, killed at interpreter exit."""
 
 
+def default_threads() -> int:
+    """Half the cores (at least one): the engine shares the machine with the agents' tools.
+
+    llama.cpp's threads meet at a barrier after every layer and spin while they wait; when
+    other processes (the JS->TS recipe's Node helpers, tsc) hold some of the cores, one thread
+    is descheduled and the rest spin: on 2 shared cores, 2 threads decoded the recipe's type
+    question ~8x slower than 1 (42 s vs 5.4 s at load average 3-4).
+    """
+    return max(1, (os.cpu_count() or 2) // 2)
+
+
 def repo_build_dir() -> Path:
     """The `.build/` folder of the source checkout (where `make setup` puts the engine)."""
     return Path(__file__).resolve().parents[2] / ".build"
@@ -59,7 +70,7 @@ class EngineSettings:
     ctx_per_slot: int = 4096
     """Context tokens per slot; the KV cache is unified so one long request can use more."""
     threads: int | None = None
-    """CPU threads (default: every core)."""
+    """CPU threads (default: half the cores, at least one; see `default_threads`)."""
     host: str = "127.0.0.1"
     port: int | None = None
     """Fixed port (default: a free one)."""
@@ -133,7 +144,7 @@ class LlamaServer:
     def command(self) -> list[str]:
         """The full command line."""
         s = self.settings
-        threads = s.threads or os.cpu_count() or 2
+        threads = s.threads or default_threads()
         return [
             str(self.binary),
             "-m",

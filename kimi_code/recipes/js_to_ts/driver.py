@@ -108,6 +108,7 @@ async def convert(
             failed += await _run_steps(recipe, ctx, ws, fixups)
             verification = await recipe.verify(ws, None)
     finally:
+        await recipe.aclose()
         await shutdown_helpers()
     applied = False
     if apply and verification.ok:

@@ -9,7 +9,10 @@ error count does not rise. A small model (a backend not marked capable) is asked
 declarations no other file sees (a type that compiles in this file may still not fit what other
 files pass to an exported function, and their casts would cost more than the type gains), and
 its answer is kept only where it removes a compiler error: on the corpus, answers that merely
-added none led the later passes to more `any`, not less.
+added none led the later passes to more `any`, not less. So a small model is not asked about a
+file where no answer could be kept: one without compiler errors, or one where even `any` on
+every declaration asked about removes none; the engine never starts for a project where no
+file has such a question.
 """
 
 from __future__ import annotations
@@ -96,6 +99,32 @@ async def _choose(ctx: ToolContext, path: str, spots: list[dict[str, Any]]) -> l
     return out
 
 
+async def _could_remove_errors(
+    ctx: ToolContext, path: str, text: str, spots: list[dict[str, Any]]
+) -> bool:
+    """Whether some choice of types for `spots` could lower the file's compiler error count.
+
+    `any` on every spot is the most permissive choice there is (its values go anywhere and
+    allow every use): when even that removes no error, no answer could, and the model is
+    not asked. One compiler check instead of a model request.
+    """
+    helper = helper_for(ctx.workspace.root)
+    errors = (await helper.call(ctx.workspace, "error_count", path=path))["errors"]
+    if not errors:
+        return False
+    trial = await helper.call(ctx.workspace, "try_text", path=path, text=_all_any(text, spots))
+    return bool(trial["errors"] < errors)
+
+
+def _all_any(text: str, spots: list[dict[str, Any]]) -> str:
+    """`text` with every spot's annotation replaced by `any` (spans count UTF-16 units)."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    for spot in sorted(spots, key=lambda s: int(s["start"]), reverse=True):
+        start, end = 2 * int(spot["start"]), 2 * int(spot["end"])
+        units = units[:start] + "any".encode("utf-16-le") + units[end:]
+    return units.decode("utf-16-le", "surrogatepass")
+
+
 async def ask_model_for_types(ctx: ToolContext, path: str) -> tuple[str, str]:
     """Improve `unknown`/`any` declarations of `path`; returns (new text, short report).
 
@@ -111,6 +140,9 @@ async def ask_model_for_types(ctx: ToolContext, path: str) -> tuple[str, str]:
     spots = spots[:_MAX_SPOTS]
     if not spots:
         return text, "no declaration left to ask about"
+    if not ctx.backend.info.capable and not await _could_remove_errors(ctx, path, text, spots):
+        # a small model's type is kept only where it removes an error (see below)
+        return text, "no compiler error a model-chosen type could remove"
     choices = await _choose(ctx, path, spots)
     edits = [
         {"start": s["start"], "end": s["end"], "text": c}

@@ -14,6 +14,7 @@ import asyncio
 import json
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from kimi_code.recipes.js_to_ts import paths
 from kimi_code.recipes.js_to_ts.helper import shutdown_helpers
 from kimi_code.recipes.js_to_ts.project import declaration_changes, tsconfig_change
 from kimi_code.recipes.js_to_ts.tools import build_tools
-from kimi_code.verify.tests import regression_reason, run_tests
+from kimi_code.verify.tests import detect_test_command, regression_reason, run_tests
 from kimi_code.verify.tsc import check_project, strip_types, type_metrics
 
 if TYPE_CHECKING:
@@ -47,12 +48,29 @@ class JsToTsRecipe:
         """Create the recipe; `run_tests=False` skips the project's tests in `verify`."""
         self.run_tests = run_tests
         self._roots: set[Path] = set()
+        self._before: dict[Path, asyncio.Task[_Before]] = {}
 
     async def aclose(self) -> None:
-        """Stop the Node helpers this recipe's runs started (the swarm calls it at the end)."""
+        """Stop the Node helpers and checks this recipe's runs started (the swarm calls it)."""
         roots, self._roots = self._roots, set()
+        tasks, self._before = list(self._before.values()), {}
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
         for root in roots:
             await shutdown_helpers(root)
+
+    def _original(self, root: Path) -> asyncio.Task[_Before]:
+        """The checks of the original project at `root`: started once, shared by every verify.
+
+        Nothing writes to the original before the result is applied, so its tsc errors and
+        test results are measured once, while the agents work, not again in each verify.
+        """
+        task = self._before.get(root)
+        if task is None:
+            task = asyncio.create_task(_check_original(root, self.run_tests))
+            self._before[root] = task
+        return task
 
     def select_files(self, index: WorkspaceIndex, scope: Sequence[str] | None) -> list[str]:
         """JavaScript sources of the workspace (tests, configs and bundles are left alone)."""
@@ -90,6 +108,7 @@ class JsToTsRecipe:
             HelperError: the Node helper failed.
         """
         self._roots.add(workspace.root)
+        self._original(workspace.root)
         changes = [c for c in (tsconfig_change(workspace),) if c is not None]
         sources = paths.select(workspace.files())
         changes += await declaration_changes(workspace, sources)
@@ -105,19 +124,56 @@ class JsToTsRecipe:
         changeset = getattr(workspace, "changeset", lambda: ChangeSet())()
         if materialize is None:
             raise KimiError("verify needs a StagedWorkspace (with materialize)")
+        original = self._original(workspace.root)
         with tempfile.TemporaryDirectory(prefix="kimi-jsts-") as tmp:
-            before_dir, after_dir = Path(tmp) / "before", Path(tmp) / "after"
-            _materialize_original(workspace.root, before_dir)
-            materialize(after_dir)
-            before = await _baseline_errors(before_dir)
-            after = await check_project(after_dir)
-            metrics = await type_metrics(after_dir)
-            tests_before = tests_after = None
-            if self.run_tests:
-                tests_before = await run_tests(before_dir)
-                if tests_before is not None:
-                    tests_after = await _tests_on_stripped(after_dir, changeset)
-        return _verdict(before, after.diagnostics, after.fatal, metrics, tests_before, tests_after)
+            after_dir = materialize(Path(tmp) / "after")
+            tests_dir = None
+            if self.run_tests and detect_test_command(workspace.root) is not None:
+                # the tests run on a copy of their own: stripping writes JavaScript next to
+                # the TypeScript that tsc checks at the same time
+                tests_dir = materialize(Path(tmp) / "tests")
+            # the compiler run, the metrics and the test runs are independent: run together
+            after, metrics, (before, tests_after) = await asyncio.gather(
+                check_project(after_dir),
+                type_metrics(after_dir),
+                _tests_after(original, tests_dir, changeset),
+            )
+        return _verdict(
+            before.errors, after.diagnostics, after.fatal, metrics, before.tests, tests_after
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Before:
+    """The original project's tsc errors and test outcome (None: no test command)."""
+
+    errors: int
+    tests: TestOutcome | None
+
+
+async def _check_original(root: Path, with_tests: bool) -> _Before:
+    """tsc errors and (`with_tests`) the tests of the original project, on a copy of it."""
+    with tempfile.TemporaryDirectory(prefix="kimi-jsts-before-") as tmp:
+        before_dir = Path(tmp) / "before"
+        await asyncio.to_thread(_materialize_original, root, before_dir)
+        errors, tests = await asyncio.gather(
+            _baseline_errors(before_dir), run_tests(before_dir) if with_tests else _none()
+        )
+    return _Before(errors, tests)
+
+
+async def _none() -> None:
+    return None
+
+
+async def _tests_after(
+    original: asyncio.Task[_Before], tests_dir: Path | None, changeset: ChangeSet
+) -> tuple[_Before, TestOutcome | None]:
+    """The original's checks, then (when it has tests) the tests on the stripped result."""
+    before = await asyncio.shield(original)
+    if tests_dir is None or before.tests is None:
+        return before, None
+    return before, await _tests_on_stripped(tests_dir, changeset)
 
 
 def _materialize_original(root: Path, dest: Path) -> None:

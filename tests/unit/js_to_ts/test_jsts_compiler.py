@@ -64,3 +64,75 @@ async def test_verify_refuses_a_worse_result(tmp_path: Path) -> None:
     assert not verification.ok
     assert verification.errors_before == 0 and verification.errors_after >= 1
     assert "price.ts" in verification.summary
+
+
+def _tested_project(root: Path) -> StagedWorkspace:
+    root.mkdir()
+    (root / "package.json").write_text(json.dumps({"scripts": {"test": "node test.js"}}))
+    (root / "twice.js").write_text("exports.twice = function (n) { return n * 2; };\n")
+    (root / "test.js").write_text(
+        "const assert = require('assert');\n"
+        "assert.strictEqual(require('./twice').twice(2), 4);\n"
+        "console.log('1 passing');\n"
+    )
+    return StagedWorkspace(root)
+
+
+async def test_verify_runs_the_tests_on_the_stripped_result(tmp_path: Path) -> None:
+    # tsc, the metrics and the test runs go together; the tests run on a copy of their own,
+    # so the JavaScript that stripping writes never reaches the compiler's check
+    ws = _tested_project(tmp_path / "p")
+    old = ws.read_text("twice.js")
+    typed = "export function twice(n: number): number { return n * 2; }\n"
+    ws.stage(FileChange("twice.js", typed, content_hash(old), new_path="twice.ts"))
+    verification = await JsToTsRecipe().verify(ws, None)
+    assert verification.ok, verification.summary
+    assert verification.errors_after == 0 and verification.metrics["ts_files"] == 1
+    assert verification.tests_before is not None and verification.tests_before.ok
+    assert verification.tests_after is not None and verification.tests_after.ok
+    wrong = "export function twice(n: number): number { return n * 3; }\n"
+    ws.stage(FileChange("twice.js", wrong, content_hash(old), new_path="twice.ts"))
+    verification = await JsToTsRecipe().verify(ws, None)
+    assert not verification.ok and verification.errors_after == 0
+    assert verification.tests_after is not None and not verification.tests_after.ok
+
+
+async def test_verify_without_a_test_command_runs_no_tests(tmp_path: Path) -> None:
+    ws = _tested_project(tmp_path / "p")
+    (tmp_path / "p" / "package.json").write_text("{}")
+    verification = await JsToTsRecipe().verify(ws, None)
+    assert verification.ok and verification.tests_before is None
+    assert verification.tests_after is None
+
+
+async def test_the_original_is_tested_once_per_run(tmp_path: Path) -> None:
+    # the original project's tests start with `prepare` (while the agents work) and serve
+    # every verify of the run; the converted result is tested in each verify
+    ws = _tested_project(tmp_path / "p")
+    log = tmp_path / "runs.log"
+    test = (tmp_path / "p" / "test.js").read_text()
+    (tmp_path / "p" / "test.js").write_text(
+        f"require('fs').appendFileSync({json.dumps(str(log))}, 'run\\n');\n" + test
+    )
+    recipe = JsToTsRecipe()
+    try:
+        for change in await recipe.prepare(ws, None):
+            ws.stage(change)
+        old = ws.read_text("twice.js")
+        typed = "export function twice(n: number): number { return n * 2; }\n"
+        ws.stage(FileChange("twice.js", typed, content_hash(old), new_path="twice.ts"))
+        first = await recipe.verify(ws, None)
+        second = await recipe.verify(ws, None)
+    finally:
+        await recipe.aclose()
+    assert first.ok and second.ok, (first.summary, second.summary)
+    assert second.tests_before == first.tests_before and first.tests_before is not None
+    assert log.read_text().count("run") == 3  # once on the original, once per verify
+
+
+async def test_closing_stops_the_checks_of_the_original(tmp_path: Path) -> None:
+    ws = _tested_project(tmp_path / "p")
+    (tmp_path / "p" / "test.js").write_text("setTimeout(() => {}, 60000);\n")
+    recipe = JsToTsRecipe()
+    await recipe.prepare(ws, None)
+    await recipe.aclose()  # the one-minute test run is killed, not waited for

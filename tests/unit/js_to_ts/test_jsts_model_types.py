@@ -112,3 +112,50 @@ async def test_a_small_model_is_asked_only_about_what_no_other_file_sees(tmp_pat
     assert len(backend.questions) == 1
     assert "`word`" in backend.questions[0] and "`text`" not in backend.questions[0]
     assert "word: string" in text and "text: unknown" in text
+
+
+CLEAN = """export function shout(text: unknown) {
+  return twice(String(text));
+}
+
+function twice(word: unknown) {
+  return String(word).repeat(2);
+}
+"""
+
+
+async def test_a_small_model_is_not_asked_about_a_file_that_compiles(tmp_path: Path) -> None:
+    # a small model's answer is kept only where it removes an error: with none in the file
+    # nothing could be kept, so the question is not asked (the engine never starts for it)
+    text, backend = await _run(tmp_path, {"word": "string", "text": "string"}, CLEAN, False)
+    assert backend.questions == []
+    assert text == CLEAN
+    # a capable model is still asked: its answers are kept where they add no error
+    text, backend = await _run(tmp_path, {"word": "string", "text": "string"}, CLEAN, True)
+    assert len(backend.questions) == 1 and "word: string" in text
+
+
+UNRELATED = """export function shout(text: unknown) {
+  return twice(String(text));
+}
+
+function twice(word: unknown) {
+  return String(word).repeat(2);
+}
+
+const count: number = "three"; // an error no declared type of `word` can remove
+"""
+
+
+async def test_a_small_model_is_not_asked_when_no_answer_could_remove_an_error(
+    tmp_path: Path,
+) -> None:
+    text, backend = await _run(tmp_path, {"word": "string"}, UNRELATED, False)
+    assert backend.questions == [] and text == UNRELATED
+
+
+async def test_spans_after_characters_outside_the_bmp_are_honoured(tmp_path: Path) -> None:
+    # the helper's spans count UTF-16 units: the check before asking must place them alike
+    source = "// shout it 📣📣\n" + LOCAL
+    text, backend = await _run(tmp_path, {"word": "string"}, source, False)
+    assert len(backend.questions) == 1 and "word: string" in text
