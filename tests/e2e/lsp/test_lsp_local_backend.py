@@ -35,8 +35,17 @@ async def test_js_to_ts_swarm_with_the_local_backend(start: Any) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "local-backend-run.json").write_text(json.dumps(finished, indent=1, default=str))
     assert finished["state"] == "finished" and report["status"] == "ready", finished
-    # the bundled engine answered (not a fallback): its name, and tokens it produced
-    assert report["backend"].startswith("local") and report["tokens"] > 0, report
+    # the bundled engine is the run's backend (not a fallback) ...
+    assert report["backend"].startswith("local"), report
+    # ... and every file's model step ran: a small model is asked only where its answer
+    # could be kept (a compiler error it could remove), so on examples/, which converts
+    # without one, it may rightly not be asked at all (tokens 0, the engine never started)
+    steps = {
+        e["file"]
+        for e in session.agent_events
+        if e.get("tool") == "jsts_model_types" and e.get("state") == "tool_finished"
+    }
+    assert steps == {f["path"] for f in report["per_file"]}, (steps, report["per_file"])
     # the run's progress: begin (cancellable), reports with agent counts, end
     [token] = [t for t in session.client.progress_reports if t != "kimiCode/index"]
     begin, *reports, end = session.client.progress_reports[token]
