@@ -3,10 +3,14 @@
 // error is often not needed once later edits have landed (optional parameters, non-null
 // assertions, annotations), and where it still is, the use usually needs far less than `any`:
 // a property read or write needs an object with that property, an index needs a record, a
-// call needs a callable. Each pass is batched and kept only where the file's errors do not rise.
+// call needs a callable; of a value typed as a union, only the constituents that have the
+// member read (`(v as SemVer).compare` of a `string | SemVer`), and of an `unknown` operand
+// of arithmetic, only `number`. Each pass is batched and kept only where the file's errors
+// do not rise.
 const ts = require('typescript');
 const { bisectApply } = require('./batch');
 const { nameable } = require('./names');
+const { typeName } = require('./duck');
 
 /** `as any` assertions of the file: [{cast, use}] where `use` is the node around its parens. */
 function anyCasts(sf) {
@@ -104,6 +108,93 @@ function shapeCasts(project, rel) {
   return bisectApply(project, rel, edits, (now, before) => now <= before);
 }
 
+const NUMERIC_OPS = new Set([
+  ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken,
+  ts.SyntaxKind.PercentToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.GreaterThanToken,
+  ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.PlusEqualsToken,
+  ts.SyntaxKind.MinusEqualsToken,
+]);
+
+/** Constituents of the union `t` (itself when not a union). */
+const constituents = (checker, t) => (t.isUnion() ? t.types : [t]);
+
+/**
+ * The part of the cast value's own type that its use works on: of `string | SemVer`, read
+ * `.compare`, the constituents that have member `compare` (`SemVer`); null when that is all or
+ * none of them, or not nameable here.
+ */
+function memberPart(checker, cast, name) {
+  const raw = checker.getTypeAtLocation(cast.expression);
+  if (raw.flags & ts.TypeFlags.Unknown) return builtinPart(checker, cast, name);
+  const t = checker.getNonNullableType(raw);
+  if (!t.isUnion()) return null;
+  const kept = constituents(checker, t).filter((u) => checker.getPropertyOfType(checker.getApparentType(u), name));
+  if (!kept.length || kept.length === t.types.length) return null;
+  const texts = [];
+  for (const u of kept) {
+    const text = partText(checker, cast, u);
+    if (!text) return null;
+    if (!texts.includes(text)) texts.push(text);
+  }
+  const text = texts.join(' | ');
+  return text.length < 160 ? text : null;
+}
+
+/**
+ * For an `unknown` value, the built-in types among `string`, `unknown[]` and `number` that
+ * have member `name` (`.trim()`: `string`; `.filter()`: `unknown[]`; `.slice()`: both), when
+ * one or two do and `name` is not a member every object has.
+ */
+function builtinPart(checker, cast, name) {
+  const array = checker.resolveName('Array', cast, ts.SymbolFlags.Type, false);
+  const has = {
+    string: !!checker.getPropertyOfType(checker.getApparentType(checker.getStringType()), name),
+    'unknown[]': !!(array && checker.getPropertyOfType(checker.getDeclaredTypeOfSymbol(array), name)),
+    number: !!checker.getPropertyOfType(checker.getApparentType(checker.getNumberType()), name),
+  };
+  const kept = Object.keys(has).filter((k) => has[k]);
+  return kept.length && kept.length < 3 ? kept.join(' | ') : null;
+}
+
+/** How the file of `node` can write type `u`: as printed where that resolves, else a class by import type. */
+function partText(checker, node, u) {
+  const text = checker.typeToString(checker.getBaseTypeOfLiteralType(u), undefined, ts.TypeFormatFlags.NoTruncation);
+  if (/\bany\b|\bnever\b|typeof |import\(/.test(text)) return null;
+  if (nameable(checker, node, text)) return text;
+  const sym = u.getSymbol(), decl = sym && sym.valueDeclaration;
+  if (!decl || !(sym.flags & ts.SymbolFlags.Class) || decl.getSourceFile().isDeclarationFile) return null;
+  return typeName(checker, node.getSourceFile(), { symbol: sym, file: decl.getSourceFile().fileName });
+}
+
+/** `number` for a cast operand of arithmetic or a comparison whose other operand is a number. */
+function numericPart(checker, cast, use) {
+  const p = use.parent;
+  if (!p || !ts.isBinaryExpression(p) || !NUMERIC_OPS.has(p.operatorToken.kind)) return null;
+  const other = p.left === use ? p.right : p.left;
+  const ot = checker.getTypeAtLocation(other);
+  if (!(ot.flags & ts.TypeFlags.NumberLike) || ot.flags & ts.TypeFlags.Any) return null;
+  const t = checker.getTypeAtLocation(cast.expression);
+  const numberish = t.flags & ts.TypeFlags.Unknown || constituents(checker, t).some((u) => u.flags & ts.TypeFlags.NumberLike);
+  return numberish ? 'number' : null;
+}
+
+/**
+ * Replace `as any` by the part of the value's type its use needs: the union constituents that
+ * have the member read (`(v as SemVer).compare`), or `number` for an operand of arithmetic or
+ * a numeric comparison; kept where the file's errors do not rise.
+ */
+function narrowCasts(project, rel) {
+  const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
+  const edits = [];
+  for (const { cast, use } of anyCasts(sf)) {
+    const p = use.parent;
+    const member = p && ts.isPropertyAccessExpression(p) && p.expression === use ? memberPart(checker, cast, p.name.text) : null;
+    const t = member || numericPart(checker, cast, use);
+    if (t) edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: t });
+  }
+  return bisectApply(project, rel, edits, (now, before) => now <= before);
+}
+
 /**
  * The object shape a parameter's uses in its function need: `{ a: unknown; m(...args: unknown[]): unknown }`
  * from `p.a` and `p.m(...)`; null when some use is not a plain property access.
@@ -166,9 +257,10 @@ function shapeParams(project, rel) {
 /** The passes in order; returns how many edits each kept. */
 function tightenCasts(project, rel) {
   const dropped = dropCasts(project, rel);
+  const narrowed = narrowCasts(project, rel);
   const shaped = shapeCasts(project, rel);
   const params = shapeParams(project, rel);
-  return { dropped, shaped, params };
+  return { dropped, narrowed, shaped, params };
 }
 
 module.exports = { tightenCasts, accessed };

@@ -96,4 +96,4 @@ function duckTypes(project, rel) {
   return kept;
 }
 
-module.exports = { duckTypes };
+module.exports = { duckTypes, typeName };

@@ -1,0 +1,42 @@
+'use strict';
+
+function retry(fn: () => unknown, limit: number) {
+  let tries = 0;
+  for (;;) {
+    try {
+      return fn();
+    } catch (failures) {
+      tries = (failures as number) + 1;
+      if (tries > limit) throw new Error('gave up after ' + tries);
+    }
+  }
+}
+
+function firstLine(fn: () => unknown) {
+  try {
+    return fn();
+  } catch (message) {
+    return (message as string).trim().split('\n')[0];
+  }
+}
+
+class Box {
+  declare value: unknown;
+  constructor(value: unknown) {
+    this.value = value;
+  }
+
+  size() {
+    return String(this.value).length;
+  }
+}
+
+function wrap(value: unknown, boxed: boolean) {
+  return boxed ? new Box(value) : String(value);
+}
+
+function boxedSize(value: unknown) {
+  return (wrap(value, true) as Box).size();
+}
+
+export = { retry, firstLine, Box, wrap, boxedSize };

@@ -1,0 +1,41 @@
+'use strict';
+
+function retry(fn, limit) {
+  let tries = 0;
+  for (;;) {
+    try {
+      return fn();
+    } catch (failures) {
+      tries = failures + 1;
+      if (tries > limit) throw new Error('gave up after ' + tries);
+    }
+  }
+}
+
+function firstLine(fn) {
+  try {
+    return fn();
+  } catch (message) {
+    return message.trim().split('\n')[0];
+  }
+}
+
+class Box {
+  constructor(value) {
+    this.value = value;
+  }
+
+  size() {
+    return String(this.value).length;
+  }
+}
+
+function wrap(value, boxed) {
+  return boxed ? new Box(value) : String(value);
+}
+
+function boxedSize(value) {
+  return wrap(value, true).size();
+}
+
+module.exports = { retry, firstLine, Box, wrap, boxedSize };
