@@ -5,7 +5,8 @@ report, or one JSON summary (`--json`). Without `--yes` the verified result is s
 the user is asked before anything is written; `--dry-run` prints the unified diff instead.
 `--only-verified` applies the files that verified when the whole does not. Exit codes:
 0 done (applied, or verified and left for confirmation), 1 not applied, 2 bad input,
-130 cancelled (Ctrl-C: the run is cancelled, nothing is written, the report is shown).
+130 cancelled (Ctrl-C: the run is cancelled, nothing is written, the report is shown). A
+Ctrl-C once the apply has started no longer stops it: the apply finishes (exit 0).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import signal
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
@@ -153,7 +156,7 @@ async def finish(starter: Starter, args: argparse.Namespace) -> int:
 async def _confirm_and_apply(report: RunReport, args: argparse.Namespace, err: Console) -> int:
     """Ask before writing a verified result (a terminal is needed to ask; else --yes)."""
     if args.yes:  # a resumed run keeps its request; --yes on `resume` applies it
-        report = await asyncio.to_thread(apply_report, report)
+        report = await _apply(report)
         _show(report, args, err)
         return 0
     if args.json or not sys.stdin.isatty():
@@ -166,10 +169,32 @@ async def _confirm_and_apply(report: RunReport, args: argparse.Namespace, err: C
     if answer not in ("y", "yes"):
         err.print("not applied")
         return 0
-    report = await asyncio.to_thread(apply_report, report)
+    report = await _apply(report)
     undo = f"kimi-code undo {report.run_id} -C {report.root}"
     err.print(f"[bold]{report.status}[/]: {report.reason} (undo: {undo})")
     return 0
+
+
+async def _apply(report: RunReport) -> RunReport:
+    """Apply `report`, to the end: once writing starts, Ctrl-C no longer stops the command.
+
+    The apply runs in a thread that a Ctrl-C cannot stop, so a Ctrl-C that cancelled this
+    task would let the command exit "cancelled" while the files were being written. Ctrl-C
+    is ignored from here on (only the report is left to print), and a Ctrl-C that came
+    just before waits for the apply and is then dropped: the exit code says it was applied.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    job = asyncio.ensure_future(asyncio.to_thread(apply_report, report))
+    try:
+        return await asyncio.shield(job)
+    except asyncio.CancelledError:
+        applied = await job
+        current = asyncio.current_task()
+        if current is not None:
+            while current.uncancel() > 0:
+                pass
+        return applied
 
 
 async def _wait(handle: RunHandle) -> RunReport:

@@ -222,3 +222,40 @@ async def test_only_verified_applies_nothing_when_the_tests_regressed(
     report = await runner.run(js_files(3), dry_run=False, apply_only_verified=True)
     assert report.status == "not_applied" and not report.applied and report.only is None
     assert snapshot(runner.root) == js_files(3)
+
+
+async def test_ctrl_c_during_the_apply_lets_it_finish_and_exits_0(
+    runner: Runner,
+    recipe: ShoutRecipe,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import signal
+    import threading
+    import time
+
+    from kimi_code.cli import refactor_cmd
+
+    writing = threading.Event()
+
+    def slow_apply(report: Any) -> Any:
+        writing.set()
+        time.sleep(0.2)  # Ctrl-C lands while the files are being written
+        return apply_report(report)
+
+    monkeypatch.setattr(refactor_cmd, "apply_report", slow_apply)
+
+    async def starter(sink: Any) -> RunHandle:
+        return await runner.start(js_files(3), max_agents=2, dry_run=False, apply=False)
+
+    args = argparse.Namespace(json=True, events=False, yes=True, dry_run=False)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        task = asyncio.create_task(finish(starter, args))
+        await asyncio.to_thread(writing.wait, 30)
+        task.cancel()  # what asyncio.run does on Ctrl-C
+        assert await task == 0
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert json.loads(capsys.readouterr().out)["status"] == "applied"
+    assert snapshot(runner.root) != js_files(3)
