@@ -5,8 +5,9 @@ report, or one JSON summary (`--json`). Without `--yes` the verified result is s
 the user is asked before anything is written; `--dry-run` prints the unified diff instead.
 `--only-verified` applies the files that verified when the whole does not. Exit codes:
 0 done (applied, or verified and left for confirmation), 1 not applied, 2 bad input,
-130 cancelled (Ctrl-C: the run is cancelled, nothing is written, the report is shown). A
-Ctrl-C once the apply has started no longer stops it: the apply finishes (exit 0).
+130 cancelled (Ctrl-C: the run is cancelled, nothing is written, the report is shown). Once
+the outcome is decided (the apply has started, or the run ended), Ctrl-C is ignored, so the
+exit code always matches what is on disk.
 """
 
 from __future__ import annotations
@@ -143,6 +144,7 @@ async def finish(starter: Starter, args: argparse.Namespace) -> int:
             raise
     if report.status == "ready" and not getattr(args, "dry_run", False):
         return await _confirm_and_apply(report, args, err)
+    await _settle()  # only the report is left to show: a late Ctrl-C changes nothing
     _show(report, args, err)
     if report.status in ("applied", "ready"):
         return 0
@@ -175,25 +177,45 @@ async def _confirm_and_apply(report: RunReport, args: argparse.Namespace, err: C
     return 0
 
 
-async def _apply(report: RunReport) -> RunReport:
-    """Apply `report`, to the end: once writing starts, Ctrl-C no longer stops the command.
+async def _settle() -> None:
+    """Ignore Ctrl-C from here on; one that came just before is dropped.
 
-    The apply runs in a thread that a Ctrl-C cannot stop, so a Ctrl-C that cancelled this
-    task would let the command exit "cancelled" while the files were being written. Ctrl-C
-    is ignored from here on (only the report is left to print), and a Ctrl-C that came
-    just before waits for the apply and is then dropped: the exit code says it was applied.
+    Called once the run's outcome is decided and only writing or reporting it is left: a
+    Ctrl-C then would make the command exit "cancelled" (or die by SIGINT while the
+    interpreter shuts down) with the outcome already on disk.
     """
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        await asyncio.sleep(0)  # a cancellation already requested lands here
+    except asyncio.CancelledError:
+        _uncancel()
+
+
+def _uncancel() -> None:
+    current = asyncio.current_task()
+    if current is not None:
+        while current.uncancel() > 0:
+            pass
+
+
+async def _apply(report: RunReport) -> RunReport:
+    """Apply `report`, to the end: once writing starts, Ctrl-C no longer stops the command.
+
+    A Ctrl-C before this point cancels the command with nothing written (the cancellation
+    is raised by the first await, before the apply starts). After it, Ctrl-C is ignored: the
+    apply runs in a thread that a Ctrl-C cannot stop, so the command must not exit
+    "cancelled" while the files are being written.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    await asyncio.sleep(0)  # a Ctrl-C that came before: cancelled here, nothing written
     job = asyncio.ensure_future(asyncio.to_thread(apply_report, report))
     try:
         return await asyncio.shield(job)
-    except asyncio.CancelledError:
+    except asyncio.CancelledError:  # cancelled by other means while writing: finish first
         applied = await job
-        current = asyncio.current_task()
-        if current is not None:
-            while current.uncancel() > 0:
-                pass
+        _uncancel()
         return applied
 
 
