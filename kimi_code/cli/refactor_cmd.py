@@ -184,12 +184,16 @@ async def _settle() -> None:
     Ctrl-C then would make the command exit "cancelled" (or die by SIGINT while the
     interpreter shuts down) with the outcome already on disk.
     """
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _ignore_sigint()
     try:
         await asyncio.sleep(0)  # a cancellation already requested lands here
     except asyncio.CancelledError:
         _uncancel()
+
+
+def _ignore_sigint() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _uncancel() -> None:
@@ -207,8 +211,7 @@ async def _apply(report: RunReport) -> RunReport:
     apply runs in a thread that a Ctrl-C cannot stop, so the command must not exit
     "cancelled" while the files are being written.
     """
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _ignore_sigint()
     await asyncio.sleep(0)  # a Ctrl-C that came before: cancelled here, nothing written
     job = asyncio.ensure_future(asyncio.to_thread(apply_report, report))
     try:

@@ -6,12 +6,9 @@ each edit alone would keep, with fewer compiler re-checks than halving would cos
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
-from kimi_code.recipes.js_to_ts.helper import NODE_DIR
+from jstsnode import run_node
 
 # `any` -> `unknown` compiles for the `ok*` parameters and fails for the `bad*` ones (their
 # bodies read a property or call them).
@@ -49,18 +46,7 @@ process.stdout.write(JSON.stringify({ kept, checks, errors, text: p.text('a.ts')
 
 
 def _run(tmp_path: Path) -> dict[str, object]:
-    node = shutil.which("node")
-    assert node is not None
-    out = subprocess.run(
-        [node, "-e", SCRIPT, str(tmp_path), SOURCE],
-        cwd=NODE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    result: dict[str, object] = json.loads(out.stdout)
-    return result
+    return run_node(SCRIPT, str(tmp_path), SOURCE)
 
 
 def test_blamed_edits_are_left_out_and_the_rest_kept(tmp_path: Path) -> None:

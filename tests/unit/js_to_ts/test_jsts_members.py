@@ -8,11 +8,9 @@ get more errors.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
-from kimi_code.recipes.js_to_ts.helper import NODE_DIR
+from jstsnode import run_node
 
 SCRIPT = r"""
 const { Project } = require('./project');
@@ -28,18 +26,7 @@ process.stdout.write(JSON.stringify({ kept, errors, text: p.text(rel) }));
 
 
 def _run(tmp_path: Path, files: dict[str, str], rel: str) -> dict[str, object]:
-    node = shutil.which("node")
-    assert node is not None
-    out = subprocess.run(
-        [node, "-e", SCRIPT, str(tmp_path), json.dumps(files), rel],
-        cwd=NODE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    result: dict[str, object] = json.loads(out.stdout)
-    return result
+    return run_node(SCRIPT, str(tmp_path), json.dumps(files), rel)
 
 
 HOOKS = """export function make() {

@@ -20,7 +20,7 @@ const MAX_MEMBERS = 16;
 const MAX_ALL = 40;
 const OBJECT_MEMBERS = ['constructor', 'toString', 'toLocaleString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable'];
 
-const { isWeak } = require('./weak');
+const { isWeak, nameKeys } = require('./weak');
 
 // `x as any`, or the all-`unknown` member shape the cast pass (casts.js) wrote in its place
 const isAnyCast = (n) => ts.isAsExpression(n) && (n.type.kind === ts.SyntaxKind.AnyKeyword || (ts.isTypeLiteralNode(n.type) && isWeak(n.type, true)));
@@ -347,19 +347,12 @@ function candidates(checker, sf) {
  * declarations outside type nodes): the function's ordinal, or the name and its ordinal.
  */
 function keysOf(sf) {
-  const keys = new Map(), ordinal = new Map();
   let fns = 0;
-  (function visit(n) {
-    if (ts.isTypeNode(n)) return;
+  const declaration = (n) => ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isPropertyDeclaration(n);
+  const functions = (n, keys) => {
     if (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n)) keys.set(n, `this#${fns++}`);
-    if ((ts.isVariableDeclaration(n) || ts.isParameter(n) || ts.isPropertyDeclaration(n)) && ts.isIdentifier(n.name)) {
-      const k = ordinal.get(n.name.text) || 0;
-      ordinal.set(n.name.text, k + 1);
-      keys.set(n, `${n.name.text}#${k}`);
-    }
-    ts.forEachChild(n, visit);
-  })(sf);
-  return keys;
+  };
+  return nameKeys(sf, declaration, { skipTypes: true, also: functions });
 }
 
 /**

@@ -21,14 +21,17 @@ function isWeak(t, shapes = false) {
 }
 
 /**
- * Every parameter of `sf` keyed by name and ordinal (`options#2`, the third parameter named
- * `options`): the passes' type edits move positions but never change this order, so a key
- * names the same parameter after an edit.
+ * The declarations of `sf` that `keyed` accepts, keyed by name and ordinal (`options#2`, the
+ * third one named `options`): the passes' type edits move positions but never change this
+ * order, so a key names the same declaration after an edit. With `skipTypes`, declarations
+ * inside type nodes are not visited; `also(node, keys)` may add keys of its own on the way.
  */
-function paramKeys(sf) {
+function nameKeys(sf, keyed, { skipTypes = false, also = null } = {}) {
   const keys = new Map(), ordinal = new Map();
   (function visit(n) {
-    if (ts.isParameter(n) && ts.isIdentifier(n.name)) {
+    if (skipTypes && ts.isTypeNode(n)) return;
+    if (also) also(n, keys);
+    if (keyed(n) && ts.isIdentifier(n.name)) {
       const k = ordinal.get(n.name.text) || 0;
       ordinal.set(n.name.text, k + 1);
       keys.set(n, `${n.name.text}#${k}`);
@@ -38,4 +41,7 @@ function paramKeys(sf) {
   return keys;
 }
 
-module.exports = { isWeak, paramKeys };
+/** Every parameter of `sf` keyed by name and ordinal (see `nameKeys`). */
+const paramKeys = (sf) => nameKeys(sf, ts.isParameter);
+
+module.exports = { isWeak, nameKeys, paramKeys };
