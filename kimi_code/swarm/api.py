@@ -76,10 +76,13 @@ class RunHandle:
     def cancel(self, agent_id: str | None = None) -> bool:
         """Cancel the run (nothing is applied) or, with `agent_id`, one agent.
 
-        Returns False when there was nothing left to cancel.
+        Returns False when there was nothing left to cancel, and once the run's outcome is
+        decided (it is applying, or only releasing its helpers before reporting): the run
+        then finishes and reports what it did, so a cancel that lands late cannot make an
+        applied run look cancelled.
         """
         if agent_id is None:
-            return self._task.cancel()
+            return False if self._state.settled else self._task.cancel()
         coord = self._state.coordinator
         return coord.cancel(agent_id) if coord is not None else False
 

@@ -84,6 +84,8 @@ class RunState:
     """A backend the run loaded itself (closed when the run ends)."""
     recipe: Recipe | None = None
     """The run's recipe; its `aclose()`, if it has one, releases helper processes at the end."""
+    settled: bool = False
+    """The outcome is decided (applying, or about to report): cancelling changes nothing now."""
 
     def announce(self, message: str, state: AgentState = AgentState.RUNNING, **extra: Any) -> None:
         """Emit a run-level event."""
@@ -322,6 +324,7 @@ async def _execute(state: RunState, backend: ChatBackend | None) -> RunReport:
     changes = coord.ctx.workspace.changeset()
     unowned = describe_unowned(coord, verification.diagnostics) if verification else ""
     status, reason = _decide(state.request, changes, verification, unowned)
+    state.settled = True  # from here the report stands: a late cancel must not drop it
     only: tuple[str, ...] | None = None
     left: dict[str, str] = {}
     partial = _partial(state, coord, changes, verification, reason)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 
@@ -66,6 +67,26 @@ async def test_cancel_mid_run_applies_nothing(runner: Runner, recipe: ShoutRecip
     state = json.loads((runner.root / ".kimi/runs" / report.run_id / "state.json").read_text())
     assert state == {"applied": False, "state": "cancelled"}
     assert runner.events[-1].state is AgentState.CANCELLED
+
+
+async def test_a_cancel_after_the_apply_cannot_drop_the_applied_report(
+    runner: Runner, recipe: ShoutRecipe
+) -> None:
+    """The run applied, then waits on its helpers' shutdown; a cancel now is refused."""
+    closing, release = asyncio.Event(), asyncio.Event()
+
+    async def aclose() -> None:
+        closing.set()
+        await release.wait()
+
+    recipe.aclose = aclose  # type: ignore[attr-defined]
+    handle = await runner.start(js_files(3), dry_run=False)
+    await asyncio.wait_for(closing.wait(), timeout=30)
+    assert not handle.cancel()
+    release.set()
+    report = await handle.wait()
+    assert report.status == "applied" and report.applied
+    assert sorted(snapshot(runner.root)) == ["src/m00.ts", "src/m01.ts", "src/m02.ts"]
 
 
 async def test_cancel_one_agent_keeps_the_others(runner: Runner, recipe: ShoutRecipe) -> None:
