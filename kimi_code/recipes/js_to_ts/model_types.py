@@ -9,10 +9,10 @@ error count does not rise. A small model (a backend not marked capable) is asked
 declarations no other file sees (a type that compiles in this file may still not fit what other
 files pass to an exported function, and their casts would cost more than the type gains), and
 its answer is kept only where it removes a compiler error: on the corpus, answers that merely
-added none led the later passes to more `any`, not less. So a small model is not asked about a
-file where no answer could be kept: one without compiler errors, or one where even `any` on
-every declaration asked about removes none; the engine never starts for a project where no
-file has such a question.
+added none led the later passes to more `any`, not less. So a small model is asked only about
+the declarations where even `any` removes an error (an answer elsewhere could not be kept), and
+not at all about a file without them; the engine never starts for a project where no file has
+such a question.
 """
 
 from __future__ import annotations
@@ -99,21 +99,28 @@ async def _choose(ctx: ToolContext, path: str, spots: list[dict[str, Any]]) -> l
     return out
 
 
-async def _could_remove_errors(
+async def _spots_that_could_gain(
     ctx: ToolContext, path: str, text: str, spots: list[dict[str, Any]]
-) -> bool:
-    """Whether some choice of types for `spots` could lower the file's compiler error count.
+) -> list[dict[str, Any]]:
+    """The spots where some type could lower the file's compiler error count.
 
-    `any` on every spot is the most permissive choice there is (its values go anywhere and
-    allow every use): when even that removes no error, no answer could, and the model is
-    not asked. One compiler check instead of a model request.
+    `any` is the most permissive type there is (its values go anywhere and allow every
+    use): a spot where even `any` removes no error is one where no answer could, so the
+    model is not asked about it. First one compiler check with `any` on every spot (when
+    that removes nothing, nothing is asked), then the batched trials of `helpful_edits`
+    find the spots where `any` removes an error: a shorter question, and a small model
+    spends its time on the declarations where its answer can be kept.
     """
     helper = helper_for(ctx.workspace.root)
     errors = (await helper.call(ctx.workspace, "error_count", path=path))["errors"]
     if not errors:
-        return False
+        return []
     trial = await helper.call(ctx.workspace, "try_text", path=path, text=_all_any(text, spots))
-    return bool(trial["errors"] < errors)
+    if trial["errors"] >= errors:
+        return []
+    edits = [{"start": s["start"], "end": s["end"], "text": "any"} for s in spots]
+    found = await helper.call(ctx.workspace, "helpful_edits", path=path, edits=edits)
+    return [spots[i] for i in found["indices"]]
 
 
 def _all_any(text: str, spots: list[dict[str, Any]]) -> str:
@@ -137,12 +144,14 @@ async def ask_model_for_types(ctx: ToolContext, path: str) -> tuple[str, str]:
     assert ctx.backend is not None
     if not ctx.backend.info.capable:
         spots = [s for s in spots if not s.get("shared")]
-    spots = spots[:_MAX_SPOTS]
     if not spots:
         return text, "no declaration left to ask about"
-    if not ctx.backend.info.capable and not await _could_remove_errors(ctx, path, text, spots):
+    if not ctx.backend.info.capable:
         # a small model's type is kept only where it removes an error (see below)
-        return text, "no compiler error a model-chosen type could remove"
+        spots = await _spots_that_could_gain(ctx, path, text, spots)
+        if not spots:
+            return text, "no compiler error a model-chosen type could remove"
+    spots = spots[:_MAX_SPOTS]
     choices = await _choose(ctx, path, spots)
     edits = [
         {"start": s["start"], "end": s["end"], "text": c}

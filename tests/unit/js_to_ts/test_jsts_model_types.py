@@ -159,3 +159,26 @@ async def test_spans_after_characters_outside_the_bmp_are_honoured(tmp_path: Pat
     source = "// shout it 📣📣\n" + LOCAL
     text, backend = await _run(tmp_path, {"word": "string"}, source, False)
     assert len(backend.questions) == 1 and "word: string" in text
+
+
+MIXED = """export function shout(text: unknown) {
+  return twice(String(text)) + quiet(text);
+}
+
+function twice(word: unknown) {
+  return word.repeat(2); // an error while `word` is unknown
+}
+
+function quiet(value: unknown) {
+  return String(value); // no error: no type for `value` could remove one
+}
+"""
+
+
+async def test_a_small_model_is_asked_only_where_an_answer_could_remove_an_error(
+    tmp_path: Path,
+) -> None:
+    text, backend = await _run(tmp_path, {"word": "string", "value": "string"}, MIXED, False)
+    assert len(backend.questions) == 1
+    assert "`word`" in backend.questions[0] and "`value`" not in backend.questions[0]
+    assert "word: string" in text and "value: unknown" in text

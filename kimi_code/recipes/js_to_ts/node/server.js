@@ -4,7 +4,7 @@
 //   {"id": 1, "op": "open", "root": "/abs/ws", "files": {"a.js": "..."}}
 // one response per line on stdout: {"id": 1, "ok": true, "result": {...}} or {"id", "ok": false, "error"}.
 // Ops: open, update, module, infer, narrow, last_resort, finalize, polish, weak_spots,
-// untyped_deps, diagnostics, error_count, try_text, try_edits.
+// untyped_deps, diagnostics, error_count, try_text, try_edits, helpful_edits.
 // The helper never writes files: results carry the new text and Python stages it.
 const readline = require('readline');
 const { Project } = require('./project');
@@ -97,6 +97,17 @@ const OPS = {
     const accept = req.gain ? (now, before, n) => now <= before - n : (now, before) => now <= before;
     const kept = bisectApply(p, req.path, req.edits || [], accept);
     return { text: p.text(req.path), kept, errors: p.errorCount(req.path) };
+  },
+  /**
+   * Indices of the edits [{start, end, text}] of `path` that each remove an error, found as
+   * `try_edits` with `gain` finds them; the file's text is left as it was.
+   */
+  helpful_edits(req) {
+    const p = need(), before = file(p, req.path);
+    const edits = (req.edits || []).map((e, index) => ({ ...e, index })), kept = [];
+    bisectApply(p, req.path, edits, (now, was, n) => now <= was - n, kept);
+    p.setText(req.path, before);
+    return { indices: kept.map((e) => e.index).sort((a, b) => a - b) };
   },
   /** Errors of `path` with `text` in place of its current text; the current text is restored. */
   try_text(req) {
