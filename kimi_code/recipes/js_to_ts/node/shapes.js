@@ -273,6 +273,29 @@ function widenVariable(checker, sf, text, n) {
   return out;
 }
 
+/**
+ * `o.p = v` where `p` is a property of an object literal of this file initialized with `null`
+ * or `undefined` (`{ keys: null }`, typed `null` under strict): the initializer becomes
+ * `null as V | null`, V from everything the file assigns to that property.
+ */
+function widenLiteralProperty(checker, sf, text, n) {
+  const assign = ts.findAncestor(n, (a) => ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.EqualsToken);
+  if (!assign || !ts.isPropertyAccessExpression(assign.left)) return [];
+  const sym = checker.getSymbolAtLocation(assign.left.name);
+  const decl = sym && sym.valueDeclaration;
+  if (!decl || !ts.isPropertyAssignment(decl) || decl.getSourceFile() !== sf || !isNullish(decl.initializer)) return [];
+  const parts = new Set();
+  (function visit(m) {
+    if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(m.left) &&
+        checker.getSymbolAtLocation(m.left.name) === sym && !isNullish(m.right)) parts.add(typeText(checker, m.right));
+    ts.forEachChild(m, visit);
+  })(sf);
+  if (!parts.size || parts.has(null) || parts.size > 4) return [];
+  const init = decl.initializer, nullish = init.getText(sf);
+  const union = [...parts].map((t) => (/=>/.test(t) ? `(${t})` : t)).join(' | ');
+  return [edit(text, init.getStart(sf), init.getEnd(), `${nullish} as ${union} | ${nullish === 'null' ? 'null' : 'undefined'}`)];
+}
+
 function isNullish(e) {
   return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
 }
@@ -288,7 +311,8 @@ function shapeCandidates(checker, sf, d) {
       return [edit(text, n.getEnd(), n.getEnd(), '!')]; // assigned outside the constructor (e.g. parse())
     }
     if (d.code === 2322) {
-      const widened = [...widenMember(checker, sf, text, n), ...widenVariable(checker, sf, text, n)];
+      const widened = [...widenMember(checker, sf, text, n), ...widenVariable(checker, sf, text, n),
+        ...widenLiteralProperty(checker, sf, text, n)];
       if (widened.length) return widened;
     }
     if (d.code === 2345 || d.code === 2322) return [...neverMembers(checker, sf, text, n, d), ...emptyArrays(checker, sf, text, n, d)];
