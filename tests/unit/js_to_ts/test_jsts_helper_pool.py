@@ -75,6 +75,9 @@ async def test_helper_for_sizes_the_pool_from_the_environment(
     monkeypatch.setenv("KIMI_JSTS_HELPERS", "zero")
     with pytest.raises(ConfigError, match="KIMI_JSTS_HELPERS"):
         pool_size()
+    monkeypatch.delenv("KIMI_JSTS_HELPERS")
+    # one helper per two CPUs (each keeps about 1.5 busy), 1 to 4
+    assert [pool_size(n) for n in (1, 2, 3, 4, 8, 16)] == [1, 1, 1, 2, 4, 4]
 
 
 async def test_try_edits_keeps_what_compiles_in_one_request(tmp_path: Path) -> None:
