@@ -119,7 +119,11 @@ function narrowAny(project, rel) {
   const edits = [];
   (function visit(n) {
     // `(x as unknown).p`, `(x as unknown)[k]`, `(x as unknown)()` never compile: not tried
-    if (n.kind === ts.SyntaxKind.AnyKeyword && !(ts.isAsExpression(n.parent) && accessed(liftParens(n.parent)))) edits.push({ start: n.getStart(sf), end: n.getEnd(), text: 'unknown' });
+    if (n.kind === ts.SyntaxKind.AnyKeyword && !(ts.isAsExpression(n.parent) && accessed(liftParens(n.parent)))) {
+      // a rest parameter needs an array type: `...args: any` becomes `...args: unknown[]`
+      const rest = ts.isParameter(n.parent) && n.parent.dotDotDotToken && n.parent.type === n;
+      edits.push({ start: n.getStart(sf), end: n.getEnd(), text: rest ? 'unknown[]' : 'unknown' });
+    }
     ts.forEachChild(n, visit);
   })(sf);
   return bisectApply(project, rel, edits, (now, before) => now <= before);
