@@ -446,4 +446,4 @@ function memberShapes(project, rel) {
   return kept;
 }
 
-module.exports = { memberShapes };
+module.exports = { memberShapes, importers };

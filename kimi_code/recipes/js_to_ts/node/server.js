@@ -15,6 +15,7 @@ const { weakSpots } = require('./weak_spots');
 const { refineAny, refineChains } = require('./refine');
 const { duckTypes } = require('./duck');
 const { memberShapes } = require('./members');
+const { typeArrayUnions } = require('./unions');
 const { tightenCasts } = require('./casts');
 const { typesFromCallSites } = require('./callsites');
 const { untypedDeclarations, jsxDeclaration } = require('./declarations');
@@ -69,7 +70,8 @@ const OPS = {
     used.chains = refineChains(p, req.path);
     used.classes = duckTypes(p, req.path);
     used.members = memberShapes(p, req.path);
-    used.unknown = narrowAny(p, req.path);
+    used.arrays = typeArrayUnions(p, req.path);
+    used.unknown = narrowAny(p, req.path, { rest: true });
     Object.assign(used, tightenCasts(p, req.path));
     return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
   },
