@@ -16,6 +16,7 @@ const { refineAny, refineChains } = require('./refine');
 const { duckTypes } = require('./duck');
 const { memberShapes } = require('./members');
 const { typeArrayUnions } = require('./unions');
+const { typeFromEvidence } = require('./evidence');
 const { tightenCasts } = require('./casts');
 const { typesFromCallSites } = require('./callsites');
 const { untypedDeclarations, jsxDeclaration } = require('./declarations');
@@ -71,6 +72,7 @@ const OPS = {
     used.classes = duckTypes(p, req.path);
     used.members = memberShapes(p, req.path);
     used.arrays = typeArrayUnions(p, req.path);
+    used.evidence = typeFromEvidence(p, req.path);
     used.unknown = narrowAny(p, req.path, { rest: true });
     Object.assign(used, tightenCasts(p, req.path));
     return { text: p.text(req.path), used, errors: p.errorCount(req.path) };

@@ -1,0 +1,116 @@
+'use strict';
+// `number` or `string` for what is still typed `any` where the code's own uses say which
+// (Node helper, polish round). TypeScript's inference from usage leaves `any` where its
+// evidence conflicts or is missing, e.g. on the members of an options object it writes out
+// (`arrayLimit: any`), while the uses may be plain: an operand of arithmetic or of `<` beside
+// a number, an argument where only a number or only a string fits, a method only strings
+// (or only numbers) have. Equality with a literal is not counted (`type === 'error'` does not
+// make an event type a string), nor `+` (it concatenates strings too). A type is tried only
+// when every use that says anything says the same, and kept where neither this file's compiler
+// errors nor those of the files that import it rise.
+const ts = require('typescript');
+const { bisectApply } = require('./batch');
+const { importers } = require('./members');
+
+const ARITHMETIC = new Set([
+  ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken,
+  ts.SyntaxKind.AsteriskAsteriskToken, ts.SyntaxKind.MinusEqualsToken, ts.SyntaxKind.AsteriskEqualsToken,
+  ts.SyntaxKind.SlashEqualsToken, ts.SyntaxKind.PercentEqualsToken,
+]);
+const RELATIONAL = new Set([
+  ts.SyntaxKind.LessThanToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.LessThanEqualsToken,
+  ts.SyntaxKind.GreaterThanEqualsToken,
+]);
+
+/** Names of members that only strings have, or only numbers, among string, number and arrays. */
+function ownMembers(checker, at) {
+  const names = (t) => new Set(checker.getPropertiesOfType(checker.getApparentType(t)).map((s) => s.name));
+  const str = names(checker.getStringType()), num = names(checker.getNumberType());
+  const arraySym = checker.resolveName('Array', at, ts.SymbolFlags.Type, false);
+  const arr = arraySym ? names(checker.getDeclaredTypeOfSymbol(arraySym)) : new Set();
+  return {
+    string: new Set([...str].filter((n) => !num.has(n) && !arr.has(n))),
+    number: new Set([...num].filter((n) => !str.has(n) && !arr.has(n))),
+  };
+}
+
+const lift = (e) => { while (e.parent && ts.isParenthesizedExpression(e.parent)) e = e.parent; return e; };
+
+/** What one use of the value says: 'number', 'string', or null (nothing, or either). */
+function says(checker, e, members) {
+  const use = lift(e), p = use.parent;
+  if (!p) return null;
+  if (ts.isBinaryExpression(p)) {
+    const op = p.operatorToken.kind;
+    if (ARITHMETIC.has(op)) return 'number';
+    if (RELATIONAL.has(op)) {
+      const other = checker.getTypeAtLocation(p.left === use ? p.right : p.left);
+      return other.flags & ts.TypeFlags.NumberLike && !(other.flags & ts.TypeFlags.Any) ? 'number' : null;
+    }
+    return null;
+  }
+  if (ts.isPrefixUnaryExpression(p) && p.operator === ts.SyntaxKind.MinusToken) return 'number';
+  if (ts.isPostfixUnaryExpression(p) || (ts.isPrefixUnaryExpression(p) && (p.operator === ts.SyntaxKind.PlusPlusToken ||
+      p.operator === ts.SyntaxKind.MinusMinusToken))) return 'number';
+  if (ts.isPropertyAccessExpression(p) && p.expression === use) {
+    if (members.string.has(p.name.text)) return 'string';
+    if (members.number.has(p.name.text)) return 'number';
+    return null;
+  }
+  if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression !== use) {
+    const ctx = checker.getContextualType(use);
+    if (!ctx || ctx.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return null;
+    const t = checker.getNonNullableType(ctx);
+    if (t.flags & ts.TypeFlags.Number) return 'number';
+    if (t.flags & ts.TypeFlags.String) return 'string';
+  }
+  return null;
+}
+
+/** `any` annotations of parameters and type-literal members, with the symbol their uses resolve to. */
+function targets(checker, sf) {
+  const out = [];
+  (function visit(n) {
+    if (n.kind === ts.SyntaxKind.AnyKeyword && n.parent.type === n && ts.isIdentifier(n.parent.name || {}) &&
+        ((ts.isParameter(n.parent) && !n.parent.dotDotDotToken) || ts.isPropertySignature(n.parent))) {
+      const sym = checker.getSymbolAtLocation(n.parent.name);
+      if (sym) out.push({ node: n, decl: n.parent, sym });
+    }
+    ts.forEachChild(n, visit);
+  })(sf);
+  return out;
+}
+
+/** The one primitive every telling use of `target` in `sf` agrees on, or null. */
+function agreed(checker, sf, target, members) {
+  const seen = new Set();
+  const member = ts.isPropertySignature(target.decl);
+  (function visit(m) {
+    if (ts.isIdentifier(m) && m !== target.decl.name && checker.getSymbolAtLocation(m) === target.sym) {
+      const e = member ? (ts.isPropertyAccessExpression(m.parent) && m.parent.name === m ? m.parent : null) : m;
+      const said = e && says(checker, e, members);
+      if (said) seen.add(said);
+    }
+    ts.forEachChild(m, visit);
+  })(sf);
+  return seen.size === 1 ? [...seen][0] : null;
+}
+
+/** Type each such `any` of `rel` by what its uses agree on, where that compiles; returns how many. */
+function typeFromEvidence(project, rel) {
+  if (!/\bany\b/.test(project.text(rel))) return 0;
+  const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
+  const members = ownMembers(checker, sf);
+  const edits = [];
+  for (const target of targets(checker, sf)) {
+    const t = agreed(checker, sf, target, members);
+    if (t) edits.push({ start: target.node.getStart(sf), end: target.node.getEnd(), text: t });
+  }
+  if (!edits.length) return 0;
+  const others = importers(project, rel);
+  const before = new Map(others.map((o) => [o, project.errorCount(o)]));
+  const accept = (now, errs) => now <= errs && others.every((o) => project.errorCount(o) <= before.get(o));
+  return bisectApply(project, rel, edits, accept);
+}
+
+module.exports = { typeFromEvidence };
