@@ -21,6 +21,7 @@ const edit = (text, start, end, repl) => text.slice(0, start) + repl + text.slic
 
 function typeText(checker, node) {
   let t = checker.getTypeAtLocation(node);
+  if (t.flags & ts.TypeFlags.UniqueESSymbol) return 'symbol'; // `typeof iterator` names nothing here
   if (t.flags & ts.TypeFlags.Literal || t.flags & ts.TypeFlags.BooleanLiteral) t = checker.getBaseTypeOfLiteralType(t);
   t = checker.getWidenedType(t);
   const s = checker.typeToString(t, undefined, FLAGS);
@@ -296,6 +297,30 @@ function widenLiteralProperty(checker, sf, text, n) {
   return [edit(text, init.getStart(sf), init.getEnd(), `${nullish} as ${union} | ${nullish === 'null' ? 'null' : 'undefined'}`)];
 }
 
+/**
+ * `xs[i] = v` or `xs.push(v)` where `xs` is a variable of this file declared without a type and
+ * initialized with an array of another element type (`var res = objectKeys(obj)`, then symbols
+ * written into it): its declared type becomes `(T | V)[]`.
+ */
+function widenArrayElements(checker, sf, text, n) {
+  const assign = ts.findAncestor(n, (a) => ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.EqualsToken);
+  const call = ts.findAncestor(n, ts.isCallExpression);
+  let target = null, value = null;
+  if (assign && ts.isElementAccessExpression(assign.left)) { target = assign.left.expression; value = assign.right; }
+  else if (call && ts.isPropertyAccessExpression(call.expression) && call.expression.name.text === 'push' && call.arguments.length === 1) {
+    target = call.expression.expression; value = call.arguments[0];
+  }
+  if (!target || !ts.isIdentifier(target)) return [];
+  const sym = checker.getSymbolAtLocation(target), decl = sym && sym.valueDeclaration;
+  if (!decl || decl.getSourceFile() !== sf || !ts.isVariableDeclaration(decl) || decl.type || !decl.initializer || !ts.isIdentifier(decl.name)) return [];
+  const declared = checker.typeToString(checker.getTypeAtLocation(decl.name), undefined, FLAGS);
+  const elem = /^[\w$.]+\[\]$/.test(declared) ? declared.slice(0, -2) : null;
+  const v = typeText(checker, value);
+  // `never[]` (from `[]`) is arrayElements' case: the element type comes from every write
+  if (!elem || /^(never|any|unknown)$/.test(elem) || !v || v === elem || /=>/.test(v)) return [];
+  return [edit(text, decl.name.getEnd(), decl.name.getEnd(), `: (${elem} | ${v})[]`)];
+}
+
 function isNullish(e) {
   return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
 }
@@ -312,10 +337,13 @@ function shapeCandidates(checker, sf, d) {
     }
     if (d.code === 2322) {
       const widened = [...widenMember(checker, sf, text, n), ...widenVariable(checker, sf, text, n),
-        ...widenLiteralProperty(checker, sf, text, n)];
+        ...widenLiteralProperty(checker, sf, text, n), ...widenArrayElements(checker, sf, text, n)];
       if (widened.length) return widened;
     }
-    if (d.code === 2345 || d.code === 2322) return [...neverMembers(checker, sf, text, n, d), ...emptyArrays(checker, sf, text, n, d)];
+    if (d.code === 2345 || d.code === 2322) {
+      return [...neverMembers(checker, sf, text, n, d), ...emptyArrays(checker, sf, text, n, d),
+        ...(d.code === 2345 ? widenArrayElements(checker, sf, text, n) : [])];
+    }
   } catch (e) {
     return [];
   }
