@@ -61,3 +61,28 @@ def test_blamed_edits_are_left_out_and_the_rest_kept(tmp_path: Path) -> None:
     assert result["kept"] == 7
     # halving these 13 edits (5 failing) takes 14 re-checks; blame takes 7
     assert isinstance(result["checks"], int) and result["checks"] <= 8
+
+
+NARROW = r"""
+const { Project } = require('./project');
+const { narrowAny } = require('./types');
+const [root, source] = process.argv.slice(1);
+const p = new Project(root);
+p.update({ 'a.ts': source });
+const changed = narrowAny(p, 'a.ts');
+process.stdout.write(JSON.stringify({ changed, text: p.text('a.ts') }));
+"""
+
+WRITES = """export function f(box: { n: number }, v: any, w: string) {
+  ;(box.n as any) = w;
+  return String(v as any);
+}
+"""
+
+
+def test_a_cast_on_what_is_written_stays_any(tmp_path: Path) -> None:
+    # `(x as unknown) = v` would compile, but it hides the same unchecked write as `as any`
+    result = run_node(NARROW, str(tmp_path), WRITES)
+    text = str(result["text"])
+    assert "(box.n as any) = w" in text
+    assert "v: unknown" in text and "String(v as unknown)" in text

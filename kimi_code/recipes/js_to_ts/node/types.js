@@ -112,6 +112,18 @@ function liftParens(n) {
   return n;
 }
 
+/** Whether `e` is what an assignment or an increment writes to. */
+function written(e) {
+  const p = e.parent;
+  if (!p) return false;
+  if (ts.isBinaryExpression(p)) {
+    const op = p.operatorToken.kind;
+    return p.left === e && op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment;
+  }
+  return ts.isPostfixUnaryExpression(p) || (ts.isPrefixUnaryExpression(p) &&
+    (p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken));
+}
+
 /**
  * Every `any` keyword in the file that can become `unknown` without new errors does; with
  * `rest`, a rest parameter's `any` becomes `unknown[]`. That one waits for the polish round:
@@ -125,7 +137,9 @@ function narrowAny(project, rel, { rest = false } = {}) {
   const edits = [];
   (function visit(n) {
     // `(x as unknown).p`, `(x as unknown)[k]`, `(x as unknown)()` never compile: not tried
-    if (n.kind === ts.SyntaxKind.AnyKeyword && !(ts.isAsExpression(n.parent) && accessed(liftParens(n.parent)))) {
+    // nor `(x as unknown) = v`: a cast on what is written hides the same unchecked write as
+    // `as any` does, so it stays `any` (and is counted as one)
+    if (n.kind === ts.SyntaxKind.AnyKeyword && !(ts.isAsExpression(n.parent) && (accessed(liftParens(n.parent)) || written(liftParens(n.parent))))) {
       const isRest = ts.isParameter(n.parent) && n.parent.dotDotDotToken && n.parent.type === n;
       if (!isRest || rest) edits.push({ start: n.getStart(sf), end: n.getEnd(), text: isRest ? 'unknown[]' : 'unknown' });
     }
