@@ -15,7 +15,6 @@ const { weakSpots } = require('./weak_spots');
 const { refineAny, refineChains } = require('./refine');
 const { duckTypes } = require('./duck');
 const { memberShapes } = require('./members');
-const { typeArrayUnions } = require('./unions');
 const { typeFromEvidence } = require('./evidence');
 const { tightenCasts } = require('./casts');
 const { typesFromCallSites } = require('./callsites');
@@ -71,7 +70,6 @@ const OPS = {
     used.chains = refineChains(p, req.path);
     used.classes = duckTypes(p, req.path);
     used.members = memberShapes(p, req.path);
-    used.arrays = typeArrayUnions(p, req.path);
     used.evidence = typeFromEvidence(p, req.path);
     used.unknown = narrowAny(p, req.path, { rest: true });
     Object.assign(used, tightenCasts(p, req.path));
