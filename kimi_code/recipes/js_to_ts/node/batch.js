@@ -82,10 +82,19 @@ function bisectApply(project, rel, edits, accept, keptOut) {
   return kept.size;
 }
 
+/**
+ * A `bisectApply` acceptance: the file's errors do not rise, nor those `others` have now (the
+ * files that see the declarations being typed).
+ */
+function acceptAlong(project, others) {
+  const before = new Map(others.map((o) => [o, project.errorCount(o)]));
+  return (now, errs) => now <= errs && others.every((o) => project.errorCount(o) <= before.get(o));
+}
+
 /** A group edit from several text changes (ts.TextChange[]). */
 function groupOf(changes) {
   const group = changes.map((c) => ({ start: c.span.start, end: c.span.start + c.span.length, text: c.newText }));
   return { start: Math.min(...group.map((e) => e.start)), end: Math.max(...group.map((e) => e.end)), group };
 }
 
-module.exports = { groupOf, diffEdit, applyAll, bisectApply, nonOverlapping };
+module.exports = { groupOf, diffEdit, applyAll, bisectApply, nonOverlapping, acceptAlong };

@@ -9,7 +9,7 @@
 // when every use that says anything says the same, and kept where neither this file's compiler
 // errors nor those of the files that import it rise.
 const ts = require('typescript');
-const { bisectApply } = require('./batch');
+const { acceptAlong, bisectApply } = require('./batch');
 const { importers } = require('./members');
 
 const ARITHMETIC = new Set([
@@ -107,10 +107,7 @@ function typeFromEvidence(project, rel) {
     if (t) edits.push({ start: target.node.getStart(sf), end: target.node.getEnd(), text: t });
   }
   if (!edits.length) return 0;
-  const others = importers(project, rel);
-  const before = new Map(others.map((o) => [o, project.errorCount(o)]));
-  const accept = (now, errs) => now <= errs && others.every((o) => project.errorCount(o) <= before.get(o));
-  return bisectApply(project, rel, edits, accept);
+  return bisectApply(project, rel, edits, acceptAlong(project, importers(project, rel)));
 }
 
 module.exports = { typeFromEvidence };

@@ -10,7 +10,7 @@
 // the file's strict error count does not rise; the narrowest candidate that compiles wins.
 const path = require('path');
 const ts = require('typescript');
-const { bisectApply } = require('./batch');
+const { acceptAlong, bisectApply } = require('./batch');
 const { nameable } = require('./names');
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
@@ -434,9 +434,7 @@ function memberShapes(project, rel) {
     tried.add(keyOf(target));
     const plan = gather(checker, sf, target);
     if (!plan) continue;
-    const others = seenOutside(target) ? importers(project, rel) : [];
-    const before = new Map(others.map((o) => [o, project.errorCount(o)]));
-    const accept = (now, errs) => now <= errs && others.every((o) => project.errorCount(o) <= before.get(o));
+    const accept = acceptAlong(project, seenOutside(target) ? importers(project, rel) : []);
     for (const cand of candidateShapes(checker, sf, target, plan.added)) {
       const group = editsFor(sf, target, cand, plan.casts, plan.accesses);
       const edit = { start: Math.min(...group.map((e) => e.start)), end: Math.max(...group.map((e) => e.end)), group };

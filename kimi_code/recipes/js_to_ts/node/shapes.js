@@ -141,6 +141,9 @@ function objectShapes(checker, sf, text, n, code) {
   return out.filter(Boolean);
 }
 
+/** The plain assignment (`a = b`) that `n` is part of, if any. */
+const assignmentAbove = (n) => ts.findAncestor(n, (a) => ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.EqualsToken);
+
 /** `this.xs.push(v)` where the member was declared `never[]` (from `this.xs = []`). */
 function neverMembers(checker, sf, text, n, d) {
   const msg = ts.flattenDiagnosticMessageText(d.messageText, ' ');
@@ -233,7 +236,7 @@ function memberArrayWrites(checker, sf, name) {
 
 /** `this.p = v` where the class declares `p: T` and v is not a T: the member becomes `T | V`. */
 function widenMember(checker, sf, text, n) {
-  const assign = ts.findAncestor(n, (a) => ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.EqualsToken);
+  const assign = assignmentAbove(n);
   if (!assign || !ts.isPropertyAccessExpression(assign.left)) return [];
   const sym = checker.getSymbolAtLocation(assign.left.name);
   const decl = sym && sym.valueDeclaration;
@@ -250,7 +253,7 @@ function widenMember(checker, sf, text, n) {
  * initialized with and what is assigned to it, or `unknown` when that cannot be named.
  */
 function widenVariable(checker, sf, text, n) {
-  const assign = ts.findAncestor(n, (a) => ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.EqualsToken);
+  const assign = assignmentAbove(n);
   if (!assign || !ts.isIdentifier(assign.left)) return [];
   const sym = checker.getSymbolAtLocation(assign.left);
   const decl = sym && sym.valueDeclaration;
@@ -280,7 +283,7 @@ function widenVariable(checker, sf, text, n) {
  * `null as V | null`, V from everything the file assigns to that property.
  */
 function widenLiteralProperty(checker, sf, text, n) {
-  const assign = ts.findAncestor(n, (a) => ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.EqualsToken);
+  const assign = assignmentAbove(n);
   if (!assign || !ts.isPropertyAccessExpression(assign.left)) return [];
   const sym = checker.getSymbolAtLocation(assign.left.name);
   const decl = sym && sym.valueDeclaration;
@@ -303,7 +306,7 @@ function widenLiteralProperty(checker, sf, text, n) {
  * written into it): its declared type becomes `(T | V)[]`.
  */
 function widenArrayElements(checker, sf, text, n) {
-  const assign = ts.findAncestor(n, (a) => ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.EqualsToken);
+  const assign = assignmentAbove(n);
   const call = ts.findAncestor(n, ts.isCallExpression);
   let target = null, value = null;
   if (assign && ts.isElementAccessExpression(assign.left)) { target = assign.left.expression; value = assign.right; }
