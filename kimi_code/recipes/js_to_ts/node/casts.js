@@ -12,14 +12,18 @@ const { bisectApply } = require('./batch');
 const { nameable } = require('./names');
 const { typeName } = require('./duck');
 
+/** `n` with the parentheses around it (the node its parent sees). */
+function liftParens(n) {
+  while (n.parent && ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  return n;
+}
+
 /** `as any` assertions of the file: [{cast, use}] where `use` is the node around its parens. */
 function anyCasts(sf) {
   const out = [];
   (function visit(n) {
     if (ts.isAsExpression(n) && n.type.kind === ts.SyntaxKind.AnyKeyword) {
-      let use = n;
-      while (use.parent && ts.isParenthesizedExpression(use.parent)) use = use.parent;
-      out.push({ cast: n, use });
+      out.push({ cast: n, use: liftParens(n) });
     }
     ts.forEachChild(n, visit);
   })(sf);
@@ -263,4 +267,4 @@ function tightenCasts(project, rel) {
   return { dropped, narrowed, shaped, params };
 }
 
-module.exports = { tightenCasts, accessed };
+module.exports = { tightenCasts, accessed, liftParens };

@@ -10,6 +10,7 @@
 // errors nor those of the files that import it rise.
 const ts = require('typescript');
 const { acceptAlong, bisectApply } = require('./batch');
+const { liftParens } = require('./casts');
 const { importers } = require('./members');
 
 const ARITHMETIC = new Set([
@@ -34,11 +35,9 @@ function ownMembers(checker, at) {
   };
 }
 
-const lift = (e) => { while (e.parent && ts.isParenthesizedExpression(e.parent)) e = e.parent; return e; };
-
 /** What one use of the value says: 'number', 'string', or null (nothing, or either). */
 function says(checker, e, members) {
-  const use = lift(e), p = use.parent;
+  const use = liftParens(e), p = use.parent;
   if (!p) return null;
   if (ts.isBinaryExpression(p)) {
     const op = p.operatorToken.kind;

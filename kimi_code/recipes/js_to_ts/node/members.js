@@ -11,6 +11,7 @@
 const path = require('path');
 const ts = require('typescript');
 const { acceptAlong, bisectApply } = require('./batch');
+const { liftParens } = require('./casts');
 const { nameable } = require('./names');
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
@@ -87,8 +88,7 @@ function usesOf(checker, sf, target) {
       let use = n, cast = null;
       while (use.parent && (ts.isParenthesizedExpression(use.parent) || ts.isNonNullExpression(use.parent))) use = use.parent;
       if (use.parent && isAnyCast(use.parent)) {
-        cast = use.parent; use = cast;
-        while (use.parent && ts.isParenthesizedExpression(use.parent)) use = use.parent;
+        cast = use.parent; use = liftParens(cast);
       }
       const p = use.parent;
       if (p && ts.isPropertyAccessExpression(p) && p.expression === use && IDENT.test(p.name.text)) {
@@ -326,8 +326,7 @@ function candidates(checker, sf) {
   const found = new Map();
   (function visit(n) {
     if (isAnyCast(n)) {
-      let use = n;
-      while (use.parent && ts.isParenthesizedExpression(use.parent)) use = use.parent;
+      const use = liftParens(n);
       if (use.parent && ts.isPropertyAccessExpression(use.parent) && use.parent.expression === use) {
         const t = targetOf(checker, n.expression);
         if (t && !found.has(t.key)) found.set(t.key, t);

@@ -6,7 +6,7 @@ const ts = require('typescript');
 const { applyChanges } = require('./project');
 const { bisectApply, groupOf } = require('./batch');
 const { optionalFromCallSites } = require('./callsites');
-const { accessed } = require('./casts');
+const { accessed, liftParens } = require('./casts');
 
 const FORMAT = { ...ts.getDefaultFormatCodeSettings('\n'), indentSize: 2, tabSize: 2, convertTabsToSpaces: true,
   insertSpaceBeforeFunctionParenthesis: false };
@@ -105,11 +105,6 @@ function inferTypes(project, rel, rounds = 3) {
     if (!changed) break;
   }
   return applied;
-}
-
-function liftParens(n) {
-  while (n.parent && ts.isParenthesizedExpression(n.parent)) n = n.parent;
-  return n;
 }
 
 /** Whether `e` is what an assignment or an increment writes to. */
