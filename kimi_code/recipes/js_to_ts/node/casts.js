@@ -267,4 +267,4 @@ function tightenCasts(project, rel) {
   return { dropped, narrowed, shaped, params };
 }
 
-module.exports = { tightenCasts, accessed, liftParens };
+module.exports = { tightenCasts, accessed, builtinPart, liftParens };

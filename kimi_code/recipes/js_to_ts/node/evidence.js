@@ -10,7 +10,7 @@
 // errors nor those of the files that import it rise.
 const ts = require('typescript');
 const { acceptAlong, bisectApply } = require('./batch');
-const { liftParens } = require('./casts');
+const { builtinPart, liftParens } = require('./casts');
 const { importers } = require('./members');
 
 const ARITHMETIC = new Set([
@@ -23,20 +23,8 @@ const RELATIONAL = new Set([
   ts.SyntaxKind.GreaterThanEqualsToken,
 ]);
 
-/** Names of members that only strings have, or only numbers, among string, number and arrays. */
-function ownMembers(checker, at) {
-  const names = (t) => new Set(checker.getPropertiesOfType(checker.getApparentType(t)).map((s) => s.name));
-  const str = names(checker.getStringType()), num = names(checker.getNumberType());
-  const arraySym = checker.resolveName('Array', at, ts.SymbolFlags.Type, false);
-  const arr = arraySym ? names(checker.getDeclaredTypeOfSymbol(arraySym)) : new Set();
-  return {
-    string: new Set([...str].filter((n) => !num.has(n) && !arr.has(n))),
-    number: new Set([...num].filter((n) => !str.has(n) && !arr.has(n))),
-  };
-}
-
 /** What one use of the value says: 'number', 'string', or null (nothing, or either). */
-function says(checker, e, members) {
+function says(checker, e) {
   const use = liftParens(e), p = use.parent;
   if (!p) return null;
   if (ts.isBinaryExpression(p)) {
@@ -52,9 +40,9 @@ function says(checker, e, members) {
   if (ts.isPostfixUnaryExpression(p) || (ts.isPrefixUnaryExpression(p) && (p.operator === ts.SyntaxKind.PlusPlusToken ||
       p.operator === ts.SyntaxKind.MinusMinusToken))) return 'number';
   if (ts.isPropertyAccessExpression(p) && p.expression === use) {
-    if (members.string.has(p.name.text)) return 'string';
-    if (members.number.has(p.name.text)) return 'number';
-    return null;
+    // a member only one of string, number and arrays has
+    const owner = builtinPart(checker, use, p.name.text);
+    return owner === 'string' || owner === 'number' ? owner : null;
   }
   if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression !== use) {
     const ctx = checker.getContextualType(use);
@@ -81,13 +69,13 @@ function targets(checker, sf) {
 }
 
 /** The one primitive every telling use of `target` in `sf` agrees on, or null. */
-function agreed(checker, sf, target, members) {
+function agreed(checker, sf, target) {
   const seen = new Set();
   const member = ts.isPropertySignature(target.decl);
   (function visit(m) {
     if (ts.isIdentifier(m) && m !== target.decl.name && checker.getSymbolAtLocation(m) === target.sym) {
       const e = member ? (ts.isPropertyAccessExpression(m.parent) && m.parent.name === m ? m.parent : null) : m;
-      const said = e && says(checker, e, members);
+      const said = e && says(checker, e);
       if (said) seen.add(said);
     }
     ts.forEachChild(m, visit);
@@ -99,10 +87,9 @@ function agreed(checker, sf, target, members) {
 function typeFromEvidence(project, rel) {
   if (!/\bany\b/.test(project.text(rel))) return 0;
   const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
-  const members = ownMembers(checker, sf);
   const edits = [];
   for (const target of targets(checker, sf)) {
-    const t = agreed(checker, sf, target, members);
+    const t = agreed(checker, sf, target);
     if (t) edits.push({ start: target.node.getStart(sf), end: target.node.getEnd(), text: t });
   }
   if (!edits.length) return 0;

@@ -64,14 +64,9 @@ function literalDecl(checker, sf, obj) {
 }
 
 function writesTo(checker, sf, obj, accessKind) {
-  const target = symbolOf(checker, obj), types = new Set();
-  (function visit(m) {
-    if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && accessKind(m.left)) {
-      const o = m.left.expression;
-      if (symbolOf(checker, o) === target) { const t = typeText(checker, m.right); types.add(t || 'unknown'); }
-    }
-    ts.forEachChild(m, visit);
-  })(sf);
+  const target = symbolOf(checker, obj);
+  const assigned = assignedTypes(checker, sf, (m) => accessKind(m.left) && symbolOf(checker, m.left.expression) === target);
+  const types = new Set(assigned.map((t) => t || 'unknown'));
   if (types.has('unknown')) return 'unknown';
   return types.size ? [...types].join(' | ') : null;
 }
@@ -141,8 +136,23 @@ function objectShapes(checker, sf, text, n, code) {
   return out.filter(Boolean);
 }
 
+const isAssignment = (a) => ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+
 /** The plain assignment (`a = b`) that `n` is part of, if any. */
-const assignmentAbove = (n) => ts.findAncestor(n, (a) => ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.EqualsToken);
+const assignmentAbove = (n) => ts.findAncestor(n, isAssignment);
+
+/** The type texts (`typeText`, null where unnameable) of what each assignment `wanted` picks in `sf` assigns. */
+function assignedTypes(checker, sf, wanted) {
+  const out = [];
+  (function visit(m) {
+    if (isAssignment(m) && wanted(m)) out.push(typeText(checker, m.right));
+    ts.forEachChild(m, visit);
+  })(sf);
+  return out;
+}
+
+/** `A | B` of type texts, a function type parenthesized. */
+const unionText = (parts) => [...parts].map((t) => (/=>/.test(t) ? `(${t})` : t)).join(' | ');
 
 /** `this.xs.push(v)` where the member was declared `never[]` (from `this.xs = []`). */
 function neverMembers(checker, sf, text, n, d) {
@@ -262,16 +272,12 @@ function widenVariable(checker, sf, text, n) {
   const parts = new Set();
   if (decl.type) parts.add(decl.type.getText(sf));
   else if (decl.initializer) parts.add(typeText(checker, decl.initializer) || (isNullish(decl.initializer) ? 'null' : null));
-  (function visit(m) {
-    if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(m.left) &&
-        checker.getSymbolAtLocation(m.left) === sym) parts.add(typeText(checker, m.right));
-    ts.forEachChild(m, visit);
-  })(sf);
+  for (const t of assignedTypes(checker, sf, (m) => ts.isIdentifier(m.left) && checker.getSymbolAtLocation(m.left) === sym)) parts.add(t);
   const at = (t) => (decl.type ? edit(text, decl.type.getStart(sf), decl.type.getEnd(), t)
     : edit(text, decl.name.getEnd() + (decl.questionToken ? 1 : 0), decl.name.getEnd() + (decl.questionToken ? 1 : 0), `: ${t}`));
   const out = [];
   if (!parts.has(null) && parts.size > 1 && parts.size <= 4) {
-    out.push(at([...parts].map((t) => (/=>/.test(t) ? `(${t})` : t)).join(' | ')));
+    out.push(at(unionText(parts)));
   }
   out.push(at('unknown'));
   return out;
@@ -288,16 +294,11 @@ function widenLiteralProperty(checker, sf, text, n) {
   const sym = checker.getSymbolAtLocation(assign.left.name);
   const decl = sym && sym.valueDeclaration;
   if (!decl || !ts.isPropertyAssignment(decl) || decl.getSourceFile() !== sf || !isNullish(decl.initializer)) return [];
-  const parts = new Set();
-  (function visit(m) {
-    if (ts.isBinaryExpression(m) && m.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(m.left) &&
-        checker.getSymbolAtLocation(m.left.name) === sym && !isNullish(m.right)) parts.add(typeText(checker, m.right));
-    ts.forEachChild(m, visit);
-  })(sf);
+  const parts = new Set(assignedTypes(checker, sf, (m) => ts.isPropertyAccessExpression(m.left) &&
+    checker.getSymbolAtLocation(m.left.name) === sym && !isNullish(m.right)));
   if (!parts.size || parts.has(null) || parts.size > 4) return [];
   const init = decl.initializer, nullish = init.getText(sf);
-  const union = [...parts].map((t) => (/=>/.test(t) ? `(${t})` : t)).join(' | ');
-  return [edit(text, init.getStart(sf), init.getEnd(), `${nullish} as ${union} | ${nullish === 'null' ? 'null' : 'undefined'}`)];
+  return [edit(text, init.getStart(sf), init.getEnd(), `${nullish} as ${unionText(parts)} | ${nullish === 'null' ? 'null' : 'undefined'}`)];
 }
 
 /**
