@@ -60,7 +60,8 @@ function bisectApply(project, rel, edits, accept, keptOut) {
     const beforeDiags = project.diagnostics(rel);
     project.setText(rel, applyAll(base, sorted([...kept, ...group])));
     if (accept(project.errorCount(rel), errs, group.length)) { group.forEach((e) => kept.add(e)); return; }
-    const split = group.length > 1 && blame ? blame.split(group, was, beforeDiags, project.diagnostics(rel), project.text(rel)) : null;
+    const failed = () => { const prog = project.program(); return { sf: prog.getSourceFile(project.abs(rel)), checker: prog.getTypeChecker() }; };
+    const split = group.length > 1 && blame ? blame.split(group, was, beforeDiags, project.diagnostics(rel), project.text(rel), failed) : null;
     project.setText(rel, before);
     if (group.length === 1) return;
     if (last) {

@@ -10,10 +10,12 @@ const NAMED = /([A-Za-z_$][\w$]*)\??$/;
 
 /**
  * Blame for one bisectApply run over `base` (the file's text before any edit). An error points
- * at, in order: the edit whose new text holds it; the edits on its line; the edits declaring
- * the name the error starts with (`x: any` -> `x: unknown`, then an error at a use of `x`),
- * those whose function holds the error first; every edit whose innermost function (the file,
- * outside functions) holds it. Pointing at one edit is "sure"; at several, "shared".
+ * at, in order: the edit whose new text holds it; the edits on its line; the edits in the
+ * declared type of what the error's expression reads, as the compiler resolves it (see
+ * `declaredBy`); the edits declaring the name the error starts with (`x: any` -> `x: unknown`,
+ * then an error at a use of `x`), those whose function holds the error first; every edit whose
+ * innermost function (the file, outside functions) holds it. Pointing at one edit is "sure";
+ * at several, "shared".
  */
 class Blame {
   constructor(rel, base) {
@@ -25,8 +27,9 @@ class Blame {
    * `failedDiags`; the text before, with `kept` applied, had `beforeDiags`): edits some new error
    * points at alone (`plain`: from the edit's own text or line), other edits a new error points
    * at, the rest; null when no error is new or one points at no edit of the group.
+   * `failedProgram()` gives {sf, checker} of the failed text: the checker resolves names.
    */
-  split(group, kept, beforeDiags, failedDiags, failedText) {
+  split(group, kept, beforeDiags, failedDiags, failedText, failedProgram) {
     const known = new Map();
     for (const e of errorsAt(beforeDiags, kept)) known.set(e.key, (known.get(e.key) || 0) + 1);
     const fresh = errorsAt(failedDiags, [...kept, ...group]).filter((e) => {
@@ -36,8 +39,9 @@ class Blame {
     });
     if (!fresh.length) return null;
     const sure = new Set(), blamed = new Set(), plain = new Set();
+    const failed = new Failed([...kept, ...group], failedProgram);
     for (const err of fresh) {
-      const { hit, local } = this.pointsAt(err, group, failedText);
+      const { hit, local } = this.pointsAt(err, group, failedText, failed);
       if (!hit.length) return null;
       hit.forEach((e) => blamed.add(e));
       if (hit.length === 1) sure.add(hit[0]);
@@ -52,12 +56,16 @@ class Blame {
   }
 
   /** {hit: the edits `err` points at, local: whether it is in their text or on their line}. */
-  pointsAt(err, group, failedText) {
+  pointsAt(err, group, failedText, failed) {
     if (err.global) return { hit: group.filter((e) => !this.scopeOf(e)), local: false };
     if (err.edit && group.includes(err.edit)) return { hit: [err.edit], local: true };
     const line = this.lineOf(err.pos);
     const onLine = group.filter((e) => this.lineOf(e.start) <= line && line <= this.lineOf(e.end));
     if (onLine.length) return { hit: onLine, local: true };
+    const declared = failed ? failed.declaredBy(err, group) : [];
+    // not `local`: such an edit still gets its second chance alone (on qs, two of those
+    // compiled once the rest was in: 2 fewer `any` for 45 more re-checks)
+    if (declared.length) return { hit: declared, local: false };
     const inScope = group.filter((e) => this.covers(e, err.pos));
     const name = (IDENT.exec(failedText.slice(err.at)) || [])[0];
     const declaring = name ? group.filter((e) => this.declares(e) === name) : [];
@@ -91,6 +99,115 @@ class Blame {
   }
 }
 
+/**
+ * The failed trial's text as the compiler sees it: which edits of a group declare the type of
+ * what an error reads. Positions here are in the failed text (every applied edit in place).
+ */
+class Failed {
+  constructor(applied, program) {
+    this.program = program; this.sf = null; this.checker = null;
+    // each applied edit's span in the failed text, by the (outer) edit it belongs to
+    this.spans = [];
+    let delta = 0;
+    for (const e of flatten(applied)) {
+      const at = e.start + delta;
+      this.spans.push({ outer: e.outer, start: at, end: at + e.text.length });
+      delta += e.text.length - (e.end - e.start);
+    }
+  }
+
+  /**
+   * The edits of `group` in the declared type of what `err`'s expression reads, as the compiler
+   * resolves it: `'options.decoder' is of type 'unknown'` points at the edit in `decoder: any`
+   * alone, also through untyped variables and object-literal properties (whose type is their
+   * initializer's), conditionals, logical operators and calls (the callee's return type).
+   * Empty when the error is not an expression or no such edit is found.
+   */
+  declaredBy(err, group) {
+    if (!this.program || err.length === undefined) return [];
+    if (!this.sf) ({ sf: this.sf, checker: this.checker } = this.program());
+    if (!this.sf) return [];
+    const inGroup = new Set(group), hit = new Set();
+    this.readExpr(nodeAt(this.sf, err.at, err.at + Math.max(err.length, 1)), inGroup, hit, 0);
+    return group.filter((e) => hit.has(e));
+  }
+
+  readExpr(n, inGroup, hit, depth) {
+    if (!n || depth > 4) return;
+    if (ts.isIdentifier(n)) return this.readSymbol(this.symbolAt(n), inGroup, hit, depth);
+    if (ts.isPropertyAccessExpression(n)) {
+      const before = hit.size;
+      this.readSymbol(this.symbolAt(n.name), inGroup, hit, depth);
+      if (hit.size === before) this.readExpr(n.expression, inGroup, hit, depth);
+      return;
+    }
+    if (ts.isAsExpression(n) || ts.isTypeAssertionExpression(n)) {
+      const before = hit.size;
+      this.editsOver(n.type.getStart(this.sf), n.type.end, inGroup, hit);
+      if (hit.size === before) this.readExpr(n.expression, inGroup, hit, depth);
+      return;
+    }
+    if (ts.isElementAccessExpression(n) || ts.isParenthesizedExpression(n) || ts.isNonNullExpression(n) || ts.isAwaitExpression(n)) {
+      return this.readExpr(n.expression, inGroup, hit, depth);
+    }
+    if (ts.isConditionalExpression(n)) {
+      this.readExpr(n.whenTrue, inGroup, hit, depth);
+      return this.readExpr(n.whenFalse, inGroup, hit, depth);
+    }
+    if (ts.isBinaryExpression(n)) {
+      if (n.operatorToken.kind !== ts.SyntaxKind.CommaToken) this.readExpr(n.left, inGroup, hit, depth);
+      return this.readExpr(n.right, inGroup, hit, depth);
+    }
+    if (ts.isCallExpression(n) || ts.isNewExpression(n)) return this.readSymbol(this.symbolAt(n.expression), inGroup, hit, depth);
+  }
+
+  symbolAt(n) {
+    const at = ts.isPropertyAccessExpression(n) ? n.name : n;
+    try { return this.checker.getSymbolAtLocation(at); } catch (e) { return undefined; }
+  }
+
+  readSymbol(sym, inGroup, hit, depth) {
+    for (const d of (sym && sym.declarations) || []) {
+      if (d.getSourceFile() !== this.sf) continue;
+      const type = declaredType(d);
+      if (type) { this.editsOver(type.getStart(this.sf), type.end, inGroup, hit); continue; }
+      if (ts.isShorthandPropertyAssignment(d)) {
+        this.readSymbol(this.checker.getShorthandAssignmentValueSymbol(d), inGroup, hit, depth + 1);
+      } else if (d.initializer && !ts.isFunctionLike(d.initializer) && !ts.isClassLike(d.initializer)) {
+        this.readExpr(d.initializer, inGroup, hit, depth + 1);
+      }
+    }
+  }
+
+  editsOver(start, end, inGroup, hit) {
+    for (const s of this.spans) {
+      if (inGroup.has(s.outer) && ((s.start < end && s.end > start) || (s.start === s.end && start <= s.start && s.start < end))) hit.add(s.outer);
+    }
+  }
+}
+
+/** The type a declaration states: its annotation, or its function initializer's return type. */
+function declaredType(d) {
+  if (d.type && ts.isTypeNode(d.type)) return d.type;
+  const init = d.initializer;
+  return init && ts.isFunctionLike(init) ? init.type || null : null;
+}
+
+/** The innermost node of `sf` that holds [start, end). */
+function nodeAt(sf, start, end) {
+  let node = sf;
+  for (;;) {
+    const child = ts.forEachChild(node, (c) => (c.getStart(sf) <= start && end <= c.end ? c : undefined));
+    if (!child) return node;
+    node = child;
+  }
+}
+
+/** [{start, end, text, outer}] of the applied edits (groups opened), by position. */
+function flatten(applied) {
+  return applied.flatMap((x) => (x.group || [x]).map((e) => ({ ...e, outer: x }))).sort((a, b) => a.start - b.start);
+}
+
 /** [{start, end}] of every function-like node with a body in `text`. */
 function functionSpans(rel, text) {
   const sf = ts.createSourceFile(rel, text, ts.ScriptTarget.Latest, true);
@@ -108,7 +225,7 @@ function functionSpans(rel, text) {
  * whose new text holds it)}.
  */
 function errorsAt(diagnostics, applied) {
-  const flat = applied.flatMap((x) => (x.group || [x]).map((e) => ({ ...e, outer: x }))).sort((a, b) => a.start - b.start);
+  const flat = flatten(applied);
   const out = [];
   for (const d of diagnostics) {
     if (d.category !== ts.DiagnosticCategory.Error) continue;
@@ -121,7 +238,7 @@ function errorsAt(diagnostics, applied) {
       delta += e.text.length - (e.end - e.start);
     }
     if (pos === null) pos = d.start - delta;
-    out.push({ key: `${d.code}@${pos}`, pos, at: d.start, edit });
+    out.push({ key: `${d.code}@${pos}`, pos, at: d.start, length: d.length, edit });
   }
   return out;
 }
