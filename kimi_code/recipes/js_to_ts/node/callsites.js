@@ -1,57 +1,91 @@
 'use strict';
 // Optional parameters from call sites across the workspace (Node helper). In JavaScript every
 // parameter may be left out; in TypeScript a call with fewer arguments than parameters is an
-// error (TS2554). Every call and `new` in the project's TypeScript files is read once; a
+// error (TS2554). The calls and `new`s in the project's files that reach this file are read; a
 // parameter of this file's functions that some caller leaves out becomes optional (`p?`), and
 // a parameter still typed `any` after the other passes gets the union of what its callers pass.
 const ts = require('typescript');
 const { bisectApply } = require('./batch');
 const { isWeak } = require('./weak');
 
+/**
+ * The function (or class constructor) a call's callee names, through imports, object-literal
+ * properties that name a function declared elsewhere (`module.exports = { render }`, then
+ * `lib.render()`) and variables initialized with one; null when it is none.
+ */
 function calleeDeclaration(checker, expr) {
   const node = ts.isPropertyAccessExpression(expr) ? expr.name : expr;
-  let sym = checker.getSymbolAtLocation(node);
+  return declarationOf(checker, checker.getSymbolAtLocation(node), 0);
+}
+
+function declarationOf(checker, sym, depth) {
   if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
-  if (!sym) return null;
+  if (!sym || depth > 3) return null;
   for (const d of sym.declarations || []) {
     if (ts.isFunctionLike(d) && d.parameters) return d;
     if (ts.isClassDeclaration(d) || ts.isClassExpression(d)) return d.members.find(ts.isConstructorDeclaration) || null;
+    if (ts.isShorthandPropertyAssignment(d)) return declarationOf(checker, checker.getShorthandAssignmentValueSymbol(d), depth + 1);
     if ((ts.isVariableDeclaration(d) || ts.isPropertyAssignment(d) || ts.isExportAssignment(d)) && (d.initializer || d.expression)) {
       const init = d.initializer || d.expression;
       if (ts.isFunctionExpression(init) || ts.isArrowFunction(init)) return init;
       if (ts.isClassExpression(init)) return init.members.find(ts.isConstructorDeclaration) || null;
+      if (ts.isIdentifier(init)) return declarationOf(checker, checker.getSymbolAtLocation(init), depth + 1);
     }
   }
   return null;
 }
 
-/** Map declaration -> fewest arguments any call passes (computed once per project state). */
-function fewestArguments(project) {
-  const program = project.program();
-  if (project.callsFor === program) return project.calls;
-  const checker = program.getTypeChecker(), calls = new Map();
+/**
+ * The names `rel` declares (functions, classes, variables, methods, properties): a call
+ * `x.m()` can resolve to a function of `rel` only when `m` is one of them. Resolving `x.m`
+ * costs the type of `x`; the other calls of a large project need not pay it.
+ */
+function declaredNames(sf) {
+  const names = new Set();
+  (function visit(n) {
+    if (n.name && ts.isIdentifier(n.name) && (ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isVariableDeclaration(n) ||
+      ts.isPropertyAssignment(n) || ts.isPropertyDeclaration(n) || ts.isPropertySignature(n))) names.add(n.name.text);
+    if (ts.isBinaryExpression(n) && ts.isPropertyAccessExpression(n.left)) names.add(n.left.name.text);
+    ts.forEachChild(n, visit);
+  })(sf);
+  return names;
+}
+
+/**
+ * `visit(call, declaration)` for every call and `new` in the project's files whose callee is a
+ * function (or class constructor) declared in `rel`. Identifier callees are resolved (cheap:
+ * scopes and imports); `x.m()` only when `rel` declares some `m`.
+ */
+function callsInto(project, rel, visit) {
+  const program = project.program(), checker = program.getTypeChecker(), file = project.abs(rel);
+  const own = program.getSourceFile(file);
+  if (!own) return;
+  const names = declaredNames(own);
   for (const sf of program.getSourceFiles()) {
     if (sf.isDeclarationFile || !project.isManaged(sf.fileName)) continue;
-    (function visit(n) {
-      if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && !(n.arguments || []).some(ts.isSpreadElement)) {
-        const decl = calleeDeclaration(checker, n.expression);
-        const count = (n.arguments || []).length;
-        if (decl && (!calls.has(decl) || calls.get(decl) > count)) calls.set(decl, count);
+    (function walk(n) {
+      if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
+        const e = n.expression;
+        if (!ts.isPropertyAccessExpression(e) || names.has(e.name.text)) {
+          const decl = calleeDeclaration(checker, e);
+          if (decl && decl.getSourceFile() === own) visit(n, decl);
+        }
       }
-      ts.forEachChild(n, visit);
+      ts.forEachChild(n, walk);
     })(sf);
   }
-  project.callsFor = program;
-  project.calls = calls;
-  return calls;
 }
 
 /** Make parameters of `rel`'s functions optional where a caller leaves them out. */
 function optionalFromCallSites(project, rel) {
-  const calls = fewestArguments(project), file = project.abs(rel);
+  const calls = new Map(); // declaration -> fewest arguments a call passes
+  callsInto(project, rel, (n, decl) => {
+    if ((n.arguments || []).some(ts.isSpreadElement)) return;
+    const count = (n.arguments || []).length;
+    if (!calls.has(decl) || calls.get(decl) > count) calls.set(decl, count);
+  });
   const edits = [];
   for (const [decl, count] of calls) {
-    if (decl.getSourceFile().fileName !== file) continue;
     const params = decl.parameters.slice(count);
     for (const p of params) {
       if (p.questionToken || p.initializer || p.dotDotDotToken || p.name.kind === ts.SyntaxKind.ThisKeyword) continue;
@@ -79,28 +113,19 @@ function argumentType(checker, arg) {
  * (every call site in the project, literal types widened), where that compiles.
  */
 function typesFromCallSites(project, rel) {
-  const program = project.program(), checker = program.getTypeChecker(), file = project.abs(rel);
+  const checker = project.program().getTypeChecker();
   const seen = new Map(); // parameter declaration -> Set(type text) | null (unnameable)
-  for (const sf of program.getSourceFiles()) {
-    if (sf.isDeclarationFile || !project.isManaged(sf.fileName)) continue;
-    (function visit(n) {
-      if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
-        const decl = calleeDeclaration(checker, n.expression);
-        if (decl && decl.getSourceFile().fileName === file) {
-          const args = n.arguments || [];
-          const params = decl.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
-          params.forEach((p, i) => {
-            if (!isWeak(p.type) || p.dotDotDotToken) return;
-            if (args.some(ts.isSpreadElement)) { seen.set(p, null); return; }
-            const t = i < args.length ? argumentType(checker, args[i]) : 'undefined';
-            if (t === null) { seen.set(p, null); return; }
-            if (seen.get(p) !== null) seen.set(p, (seen.get(p) || new Set()).add(t));
-          });
-        }
-      }
-      ts.forEachChild(n, visit);
-    })(sf);
-  }
+  callsInto(project, rel, (n, decl) => {
+    const args = n.arguments || [];
+    const params = decl.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
+    params.forEach((p, i) => {
+      if (!isWeak(p.type) || p.dotDotDotToken) return;
+      if (args.some(ts.isSpreadElement)) { seen.set(p, null); return; }
+      const t = i < args.length ? argumentType(checker, args[i]) : 'undefined';
+      if (t === null) { seen.set(p, null); return; }
+      if (seen.get(p) !== null) seen.set(p, (seen.get(p) || new Set()).add(t));
+    });
+  });
   const edits = [];
   for (const [p, types] of seen) {
     if (!types) continue;

@@ -76,7 +76,10 @@ function inferEach(project, rel) {
     const fix = fixes.find((x) => x.fixName === 'inferFromUsage');
     if (!fix) continue;
     const mine = fix.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges);
-    if (!mine.length || mine.some((c) => /\bnever\b/.test(c.newText))) continue;
+    // `never`, or a parameter typed `undefined` (no caller passes it yet): not a type the code
+    // was written for, and it refuses every value other callers pass
+    const unpassed = d.code === 7006 && mine.some((c) => /^\??:\s*undefined\s*$/.test(c.newText.trim()));
+    if (!mine.length || unpassed || mine.some((c) => /\bnever\b/.test(c.newText))) continue;
     const key = JSON.stringify(mine);
     if (seen.has(key)) continue;
     seen.add(key);
