@@ -101,11 +101,33 @@ function argumentType(checker, sf, use) {
   return ts.isIdentifier(callee) ? `Parameters<typeof ${call.expression.getText(sf)}>[${i}]` : null;
 }
 
-/** Replace `as any` by the shape its use needs (or the parameter type it is passed to), where that compiles. */
+/**
+ * Whether the cast is an argument whose value may be null or undefined and, without those, is
+ * what the parameter takes (`parse(v)` returns `SemVer | null`, passed on as `(v as any)`): the
+ * cast hides only the null, which a non-null assertion says, keeping the rest checked.
+ */
+function nonNullFits(checker, cast, use) {
+  const call = use.parent, e = cast.expression;
+  if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) || call.expression === use) return false;
+  if (!(ts.isIdentifier(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isCallExpression(e))) return false;
+  const t = checker.getTypeAtLocation(e), wanted = checker.getContextualType(use);
+  if (!wanted || wanted.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown) || !t.isUnion()) return false;
+  const plain = checker.getNonNullableType(t);
+  return plain !== t && !(plain.flags & (ts.TypeFlags.Never | ts.TypeFlags.Any)) && checker.isTypeAssignableTo(plain, wanted);
+}
+
+/**
+ * Replace `as any` by a non-null assertion where that is all an argument needs, else by the
+ * shape its use needs or the parameter type it is passed to, where that compiles.
+ */
 function shapeCasts(project, rel) {
   const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
   const edits = [];
   for (const { cast, use } of anyCasts(sf)) {
+    if (nonNullFits(checker, cast, use)) {
+      edits.push({ start: use.getStart(sf), end: use.getEnd(), text: `${cast.expression.getText(sf)}!` });
+      continue;
+    }
     const t = neededType(cast, use) || argumentType(checker, sf, use);
     if (t) edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: t });
   }

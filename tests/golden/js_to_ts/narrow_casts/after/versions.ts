@@ -39,4 +39,14 @@ function boxedSize(value: unknown) {
   return (wrap(value, true) as Box).size();
 }
 
-export = { retry, firstLine, Box, wrap, boxedSize };
+// `read` may return null
+function read(text: unknown) {
+  return text ? new Box(text) : null;
+}
+
+/** @param {Box} box */
+function sizeOf(box: Box) {
+  return box.size();
+}
+
+export = { retry, firstLine, Box, wrap, boxedSize, read, sizeOf };

@@ -38,4 +38,14 @@ function boxedSize(value) {
   return wrap(value, true).size();
 }
 
-module.exports = { retry, firstLine, Box, wrap, boxedSize };
+// `read` may return null
+function read(text) {
+  return text ? new Box(text) : null;
+}
+
+/** @param {Box} box */
+function sizeOf(box) {
+  return box.size();
+}
+
+module.exports = { retry, firstLine, Box, wrap, boxedSize, read, sizeOf };
