@@ -204,17 +204,62 @@ function numericPart(checker, cast, use) {
   return numberish ? 'number' : null;
 }
 
+/** The type text of the value an assignment `... = value` writes, widened; null when not nameable. */
+function writtenType(checker, cast, w) {
+  const vt = checker.getWidenedType(checker.getBaseTypeOfLiteralType(checker.getTypeAtLocation(w.right)));
+  const text = checker.typeToString(vt, undefined, ts.TypeFormatFlags.NoTruncation);
+  return text.length < 80 && !/\bany\b|\bnever\b|typeof |import\(|=>/.test(text) && nameable(checker, cast, text) ? text : null;
+}
+
+/**
+ * For a member an object gains after it was made (`(state as any).isLeaf = v` where `state`'s
+ * literal has no `isLeaf`), its own type with that member added, optional (it is not there
+ * before the write): `typeof state & { isLeaf?: boolean }`, typed by the values the file's
+ * casts write there (`unknown` when some cannot be named, or none is written). The write stays
+ * checked, and so does every other member. Null for a called member, a union, or a value that
+ * is not a plain variable of an object type.
+ */
+function addedMember(checker, cast, use, written) {
+  const p = use.parent, e = cast.expression;
+  if (!p || !ts.isPropertyAccessExpression(p) || p.expression !== use || !IDENT.test(p.name.text) || !ts.isIdentifier(e)) return null;
+  if (p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p) return null;
+  const t = checker.getTypeAtLocation(e);
+  if (!(t.flags & ts.TypeFlags.Object) || t.isUnion() || checker.getPropertyOfType(t, p.name.text)) return null;
+  const types = written.get(checker.getSymbolAtLocation(e))?.get(p.name.text);
+  const value = types && !types.has(null) && types.size <= 3 ? [...types].join(' | ') : 'unknown';
+  return `typeof ${e.text} & { ${p.name.text}?: ${value} }`;
+}
+
+/** symbol -> member -> Set(type text | null) of what `(x as any).m = v` writes in the file. */
+function castWrites(checker, casts) {
+  const out = new Map();
+  for (const { cast, use } of casts) {
+    const p = use.parent, w = p && p.parent;
+    if (!p || !ts.isPropertyAccessExpression(p) || p.expression !== use || !ts.isIdentifier(cast.expression)) continue;
+    if (!w || !ts.isBinaryExpression(w) || w.left !== p || w.operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+    const sym = checker.getSymbolAtLocation(cast.expression);
+    if (!sym) continue;
+    if (!out.has(sym)) out.set(sym, new Map());
+    const members = out.get(sym);
+    if (!members.has(p.name.text)) members.set(p.name.text, new Set());
+    members.get(p.name.text).add(writtenType(checker, cast, w));
+  }
+  return out;
+}
+
 /**
  * Replace `as any` by the part of the value's type its use needs: the union constituents that
- * have the member read (`(v as SemVer).compare`), or `number` for an operand of arithmetic or
- * a numeric comparison; kept where the file's errors do not rise.
+ * have the member read (`(v as SemVer).compare`), with `added` the value's own type with a
+ * member it gains later (`addedMember`), or `number` for an operand of arithmetic or a numeric
+ * comparison; kept where the file's errors do not rise.
  */
-function narrowCasts(project, rel) {
+function narrowCasts(project, rel, added) {
   const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
-  const edits = [];
-  for (const { cast, use } of anyCasts(sf)) {
+  const edits = [], casts = anyCasts(sf), written = added ? castWrites(checker, casts) : new Map();
+  for (const { cast, use } of casts) {
     const p = use.parent;
-    const member = p && ts.isPropertyAccessExpression(p) && p.expression === use ? memberPart(checker, cast, p.name.text) : null;
+    const read = p && ts.isPropertyAccessExpression(p) && p.expression === use;
+    const member = read ? memberPart(checker, cast, p.name.text) || (added && addedMember(checker, cast, use, written)) : null;
     const t = member || numericPart(checker, cast, use);
     if (t) edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: t });
   }
@@ -280,10 +325,13 @@ function shapeParams(project, rel) {
   return bisectApply(project, rel, edits, (now, before) => now <= before);
 }
 
-/** The passes in order; returns how many edits each kept. */
-function tightenCasts(project, rel) {
+/**
+ * The passes in order; returns how many edits each kept. `added` (the polish round, once the
+ * member shapes pass has declared what it could) also types members objects gain later.
+ */
+function tightenCasts(project, rel, { added = false } = {}) {
   const dropped = dropCasts(project, rel);
-  const narrowed = narrowCasts(project, rel);
+  const narrowed = narrowCasts(project, rel, added);
   const shaped = shapeCasts(project, rel);
   const params = shapeParams(project, rel);
   return { dropped, narrowed, shaped, params };

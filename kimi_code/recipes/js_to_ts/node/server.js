@@ -72,7 +72,7 @@ const OPS = {
     used.members = memberShapes(p, req.path);
     used.evidence = typeFromEvidence(p, req.path);
     used.unknown = narrowAny(p, req.path, { rest: true });
-    Object.assign(used, tightenCasts(p, req.path));
+    Object.assign(used, tightenCasts(p, req.path, { added: true }));
     return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
   },
   /** Declarations typed `unknown`/`any` (what the model may improve): [{start, end, name, context}] */
