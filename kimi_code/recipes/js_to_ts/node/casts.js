@@ -262,8 +262,31 @@ function narrowCasts(project, rel, added) {
     const member = read ? memberPart(checker, cast, p.name.text) || (added && addedMember(checker, cast, use, written)) : null;
     const t = member || numericPart(checker, cast, use);
     if (t) edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: t });
+    else if (keyedRead(checker, cast, use)) {
+      const e = cast.expression.getText(sf), at = p.argumentExpression;
+      edits.push({ start: p.getStart(sf), end: p.getEnd(), text: `${e}[${at.getText(sf)} as keyof typeof ${e}]` });
+    }
   }
   return bisectApply(project, rel, edits, (now, before) => now <= before);
+}
+
+/**
+ * Whether the cast is indexed by a computed key (`(formatTypes as any)[type]`) on a value of a
+ * plain object type without an index signature: the key asserted to be one of the object's
+ * own (`formatTypes[type as keyof typeof formatTypes]`) gives the read its members' types.
+ */
+function keyedRead(checker, cast, use) {
+  const p = use.parent, e = cast.expression;
+  if (!p || !ts.isElementAccessExpression(p) || p.expression !== use || !isEntityName(e)) return false;
+  if (ts.isStringLiteralLike(p.argumentExpression) || ts.isNumericLiteral(p.argumentExpression)) return false;
+  const t = checker.getTypeAtLocation(e);
+  if (!(t.flags & ts.TypeFlags.Object) || t.isUnion() || checker.getIndexInfosOfType(t).length) return false;
+  return checker.getPropertiesOfType(t).length > 0 && !checker.getSignaturesOfType(t, ts.SignatureKind.Call).length;
+}
+
+/** `a` or `a.b.c` (what `typeof` can name). */
+function isEntityName(e) {
+  return ts.isIdentifier(e) || (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.name) && isEntityName(e.expression));
 }
 
 /**

@@ -49,4 +49,11 @@ function sizeOf(box: Box) {
   return box.size();
 }
 
-export = { retry, firstLine, Box, wrap, boxedSize, read, sizeOf };
+// indexed by any string: the key is asserted to be one of the table's, the value stays a number
+const UNITS = { s: 1, m: 60, h: 3600 };
+
+function seconds(count: number, unit: unknown) {
+  return count * UNITS[String(unit) as keyof typeof UNITS];
+}
+
+export = { retry, firstLine, Box, wrap, boxedSize, read, sizeOf, seconds };

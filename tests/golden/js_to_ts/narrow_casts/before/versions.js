@@ -48,4 +48,11 @@ function sizeOf(box) {
   return box.size();
 }
 
-module.exports = { retry, firstLine, Box, wrap, boxedSize, read, sizeOf };
+// indexed by any string: the key is asserted to be one of the table's, the value stays a number
+const UNITS = { s: 1, m: 60, h: 3600 };
+
+function seconds(count, unit) {
+  return count * UNITS[String(unit)];
+}
+
+module.exports = { retry, firstLine, Box, wrap, boxedSize, read, sizeOf, seconds };
