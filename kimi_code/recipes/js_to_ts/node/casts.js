@@ -102,6 +102,21 @@ function argumentType(checker, sf, use) {
 }
 
 /**
+ * For `new (F as any)(...)` of a plain function `F` (a prototype-style constructor): a
+ * constructor taking `F`'s parameters and making what `F`'s `this` is declared as. A function
+ * type and a constructor type do not overlap, so the assertion goes through `unknown`; the
+ * arguments and the instance's uses stay checked.
+ */
+function constructed(checker, cast, use) {
+  const p = use.parent, e = cast.expression;
+  if (!p || !ts.isNewExpression(p) || p.expression !== use || !isEntityName(e)) return null;
+  const t = checker.getTypeAtLocation(e);
+  if (!t.getCallSignatures().length || t.getConstructSignatures().length) return null;
+  const f = e.getText();
+  return `unknown as new (...args: Parameters<typeof ${f}>) => ThisParameterType<typeof ${f}>`;
+}
+
+/**
  * Whether the cast is an argument whose value may be null or undefined and, without those, is
  * what the parameter takes (`parse(v)` returns `SemVer | null`, passed on as `(v as any)`): the
  * cast hides only the null, which a non-null assertion says, keeping the rest checked.
@@ -128,7 +143,7 @@ function shapeCasts(project, rel) {
       edits.push({ start: use.getStart(sf), end: use.getEnd(), text: `${cast.expression.getText(sf)}!` });
       continue;
     }
-    const t = neededType(cast, use) || argumentType(checker, sf, use);
+    const t = neededType(cast, use) || argumentType(checker, sf, use) || constructed(checker, cast, use);
     if (t) edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: t });
   }
   return bisectApply(project, rel, edits, (now, before) => now <= before);

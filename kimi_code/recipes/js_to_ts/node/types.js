@@ -24,6 +24,21 @@ function declareOnly(change) {
   return { ...change, newText };
 }
 
+/**
+ * Whether `pos` is among a class's members (where an added field must be `declare`), not in a
+ * type literal or interface (a `this` parameter's type, where `declare` is not allowed).
+ */
+function inClassBody(sf, pos) {
+  let n = sf;
+  for (;;) {
+    const child = ts.forEachChild(n, (c) => (c.pos <= pos && pos < c.end ? c : undefined));
+    if (!child) break;
+    n = child;
+  }
+  const owner = ts.findAncestor(n, (a) => ts.isClassLike(a) || ts.isTypeLiteralNode(a) || ts.isInterfaceDeclaration(a));
+  return !!owner && ts.isClassLike(owner);
+}
+
 /** Apply one combined code fix to `rel`; edits to other files are dropped (one owner per file). */
 function combinedFix(project, rel, fixId) {
   const fileName = project.abs(rel);
@@ -34,7 +49,10 @@ function combinedFix(project, rel, fixId) {
     return false;
   }
   let mine = res.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges);
-  if (fixId === 'fixMissingMember') mine = mine.map(declareOnly).filter(Boolean);
+  if (fixId === 'fixMissingMember') {
+    const sf = project.sourceFile(rel);
+    mine = mine.map((c) => (inClassBody(sf, c.span.start) ? declareOnly(c) : c)).filter(Boolean);
+  }
   if (!mine.length) return false;
   const before = project.text(rel);
   const after = applyChanges(before, mine);
@@ -62,6 +80,26 @@ const COMBINED = [
 ];
 const IMPLICIT = new Set([7005, 7006, 7008, 7010, 7019, 7031, 7032, 7033, 7034, 2683, 7041]);
 
+/**
+ * Whether `this` at `pos` is in a prototype-style constructor (`new F(...)` or `F.prototype`
+ * in the file): inference from usage would type its `this` as an object the function is a
+ * property of (the module's exports), while the member shapes pass declares the instance.
+ */
+function constructorThis(project, rel, pos) {
+  const sf = project.sourceFile(rel);
+  let n = sf;
+  for (;;) {
+    const child = ts.forEachChild(n, (c) => (c.pos <= pos && pos < c.end ? c : undefined));
+    if (!child) break;
+    n = child;
+  }
+  const fn = ts.findAncestor(n, (a) => ts.isFunctionDeclaration(a) || ts.isFunctionExpression(a));
+  const name = fn && fn.name && fn.name.text;
+  if (!name) return false;
+  const esc = name.replace(/\$/g, '\\$');
+  return new RegExp(`\\bnew\\s+${esc}\\b|\\b${esc}\\.prototype\\b`).test(sf.text);
+}
+
 /** inferFromUsage for every implicit-any error, each fix kept only where the error count drops. */
 function inferEach(project, rel) {
   const fileName = project.abs(rel);
@@ -69,6 +107,7 @@ function inferEach(project, rel) {
   const groups = [];
   const seen = new Set();
   for (const d of diags) {
+    if (d.code === 2683 && constructorThis(project, rel, d.start)) continue;
     let fixes = [];
     try {
       fixes = project.service.getCodeFixesAtPosition(fileName, d.start, d.start + d.length, [d.code], FORMAT, PREFS);

@@ -20,7 +20,7 @@ function countDigits(text: any) {
 function link(items: string | unknown[]) {
   let head = null;
   for (let i = items.length - 1; i >= 0; i--) {
-    const node = new (Node as any)(items[i]);
+    const node = new (Node as unknown as new (...args: Parameters<typeof Node>) => ThisParameterType<typeof Node>)(items[i]);
     node.next = head;
     head = node;
   }

@@ -56,4 +56,18 @@ function seconds(count: number, unit: unknown) {
   return count * UNITS[String(unit) as keyof typeof UNITS];
 }
 
-export = { retry, firstLine, Box, wrap, boxedSize, read, sizeOf, seconds };
+// a prototype-style constructor, called with `new`
+function Spec(this: { text: string; size: unknown }, text: unknown) {
+  this.text = String(text);
+  this.size = this.text.length;
+}
+
+Spec.prototype.toString = function () {
+  return this.text;
+};
+
+function spec(text: unknown) {
+  return new (Spec as unknown as new (...args: Parameters<typeof Spec>) => ThisParameterType<typeof Spec>)(text);
+}
+
+export = { retry, firstLine, Box, wrap, boxedSize, read, sizeOf, seconds, Spec, spec };

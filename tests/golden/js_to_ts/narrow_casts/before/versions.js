@@ -55,4 +55,18 @@ function seconds(count, unit) {
   return count * UNITS[String(unit)];
 }
 
-module.exports = { retry, firstLine, Box, wrap, boxedSize, read, sizeOf, seconds };
+// a prototype-style constructor, called with `new`
+function Spec(text) {
+  this.text = String(text);
+  this.size = this.text.length;
+}
+
+Spec.prototype.toString = function () {
+  return this.text;
+};
+
+function spec(text) {
+  return new Spec(text);
+}
+
+module.exports = { retry, firstLine, Box, wrap, boxedSize, read, sizeOf, seconds, Spec, spec };
