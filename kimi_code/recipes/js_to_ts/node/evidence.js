@@ -12,6 +12,7 @@ const ts = require('typescript');
 const { acceptAlong, bisectApply } = require('./batch');
 const { builtinPart, liftParens } = require('./casts');
 const { importers } = require('./members');
+const { nameable } = require('./names');
 
 const ARITHMETIC = new Set([
   ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken,
@@ -96,4 +97,86 @@ function typeFromEvidence(project, rel) {
   return bisectApply(project, rel, edits, acceptAlong(project, importers(project, rel)));
 }
 
-module.exports = { typeFromEvidence };
+const PART_FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
+
+/** The widened type of a written value as text; null when it cannot be written here. */
+function partOf(checker, value) {
+  let t = checker.getTypeAtLocation(value);
+  if (t.flags & (ts.TypeFlags.Literal | ts.TypeFlags.BooleanLiteral)) t = checker.getBaseTypeOfLiteralType(t);
+  const text = checker.typeToString(checker.getWidenedType(t), value, PART_FLAGS);
+  if (/\bany\b|\bnever\b|typeof |import\(|=>|^\{/.test(text) || text.length > 60) return null;
+  return nameable(checker, value, text) ? text : null;
+}
+
+/** The union of what `values` are (an empty array literal counts as one of the other arrays); null when some cannot be named. */
+function unionOf(checker, values) {
+  const parts = new Set();
+  let emptyArray = false;
+  for (const v of values) {
+    if (ts.isArrayLiteralExpression(v) && !v.elements.length) { emptyArray = true; continue; }
+    const text = partOf(checker, v);
+    if (!text) return null;
+    text.split(' | ').forEach((x) => parts.add(x));
+  }
+  const real = [...parts].filter((x) => x !== 'null' && x !== 'undefined');
+  if (emptyArray && !real.some((x) => x.endsWith('[]'))) return null;
+  if (!real.length || parts.size > 4) return null;
+  return [...parts].map((x) => (/=>/.test(x) ? `(${x})` : x)).join(' | ');
+}
+
+/** Values a class property is given: its initializer and every `this.name = v` in the class (not in nested functions). */
+function propertyValues(cls, prop) {
+  const name = prop.name.text, out = prop.initializer ? [prop.initializer] : [];
+  (function visit(n) {
+    if (n !== cls && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassLike(n))) return;
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) &&
+        n.left.expression.kind === ts.SyntaxKind.ThisKeyword && n.left.name.text === name) out.push(n.right);
+    ts.forEachChild(n, visit);
+  })(cls);
+  for (const m of cls.members) {
+    if (!ts.isFunctionLike(m) || !m.body) continue;
+    (function visit(n) {
+      if (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n)) return;
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) &&
+          n.left.expression.kind === ts.SyntaxKind.ThisKeyword && n.left.name.text === name && !out.includes(n.right)) out.push(n.right);
+      ts.forEachChild(n, visit);
+    })(m.body);
+  }
+  return out;
+}
+
+/** Values a variable is given: its initializer and every `name = v` to the same symbol in the file. */
+function variableValues(checker, sf, decl) {
+  const sym = checker.getSymbolAtLocation(decl.name), out = decl.initializer ? [decl.initializer] : [];
+  (function visit(n) {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(n.left) &&
+        checker.getSymbolAtLocation(n.left) === sym) out.push(n.right);
+    ts.forEachChild(n, visit);
+  })(sf);
+  return out;
+}
+
+/**
+ * Class properties and variables annotated `any` get the union of what the code assigns them
+ * (`declare operator: any` assigned `m[1]` and `''`: `string`), where every value's type can be
+ * written here; kept where neither this file's errors nor its importers' rise.
+ */
+function typeFromAssignments(project, rel) {
+  if (!/\bany\b/.test(project.text(rel))) return 0;
+  const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
+  const edits = [];
+  (function visit(n) {
+    if (n.type && n.type.kind === ts.SyntaxKind.AnyKeyword && n.name && ts.isIdentifier(n.name)) {
+      let values = null;
+      if (ts.isPropertyDeclaration(n) && ts.isClassLike(n.parent)) values = propertyValues(n.parent, n);
+      else if (ts.isVariableDeclaration(n)) values = variableValues(checker, sf, n);
+      const t = values && values.length ? unionOf(checker, values) : null;
+      if (t) edits.push({ start: n.type.getStart(sf), end: n.type.getEnd(), text: t });
+    }
+    ts.forEachChild(n, visit);
+  })(sf);
+  if (!edits.length) return 0;
+  return bisectApply(project, rel, edits, acceptAlong(project, importers(project, rel)));
+}
+
+module.exports = { typeFromEvidence, typeFromAssignments };

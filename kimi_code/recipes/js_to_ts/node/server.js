@@ -15,7 +15,7 @@ const { weakSpots } = require('./weak_spots');
 const { refineAny, refineChains } = require('./refine');
 const { duckTypes } = require('./duck');
 const { memberShapes } = require('./members');
-const { typeFromEvidence } = require('./evidence');
+const { typeFromEvidence, typeFromAssignments } = require('./evidence');
 const { tightenCasts } = require('./casts');
 const { typesFromCallSites } = require('./callsites');
 const { untypedDeclarations, jsxDeclaration } = require('./declarations');
@@ -71,6 +71,7 @@ const OPS = {
     used.classes = duckTypes(p, req.path);
     used.members = memberShapes(p, req.path);
     used.evidence = typeFromEvidence(p, req.path);
+    used.assigned = typeFromAssignments(p, req.path);
     used.unknown = narrowAny(p, req.path, { rest: true });
     Object.assign(used, tightenCasts(p, req.path, { added: true }));
     return { text: p.text(req.path), used, errors: p.errorCount(req.path) };

@@ -1,0 +1,68 @@
+"""Types from what the code assigns (`node/evidence.js` `typeFromAssignments`), on tsc 5.
+
+A class property or variable still annotated `any` after the other passes gets the union of
+what the code assigns it, when every value's type can be written and the compiler agrees.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jstsnode import run_node
+
+SCRIPT = r"""
+const { Project } = require('./project');
+const { typeFromAssignments } = require('./evidence');
+const [root, source] = process.argv.slice(1);
+const p = new Project(root);
+p.update({ 'a.ts': source });
+const kept = typeFromAssignments(p, 'a.ts');
+process.stdout.write(JSON.stringify({ kept, errors: p.errorCount('a.ts'), text: p.text('a.ts') }));
+"""
+
+SOURCE = """const table: RegExp[] = [/^(<|>)?(.*)$/];
+declare const loose: any;
+
+export class Rule {
+  declare op: any;
+  declare limit: any;
+  declare raw: any;
+  constructor(text: string) {
+    const m = text.match(table[0]);
+    this.op = m && m[1] !== undefined ? m[1] : '';
+    this.limit = null;
+    this.raw = loose;
+  }
+
+  reset() {
+    this.op = '';
+    this.limit = 10;
+    const later = function (this: { op: number }) { this.op = 1; };
+    return later;
+  }
+}
+
+export function count(items: string[]) {
+  let longest: any = 0;
+  for (const item of items) if (item.length > longest) longest = item.length;
+  let total: any = 0;
+  for (const item of items) total = total + item.length;
+  let seen: any = [];
+  return [longest, total, seen];
+}
+"""
+
+
+def test_assigned_values_type_what_is_still_any(tmp_path: Path) -> None:
+    result = run_node(SCRIPT, str(tmp_path), SOURCE)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    # `this.op = 1` in a nested ordinary function is another `this`: not counted
+    assert "declare op: string;" in text
+    assert "declare limit: null | number;" in text or "declare limit: number | null;" in text
+    assert "let longest: number = 0;" in text
+    # a value typed any says nothing (`total + n` is any while total is); nor an empty array
+    assert "declare raw: any;" in text
+    assert "let total: any = 0;" in text
+    assert "let seen: any = [];" in text
+    assert result["kept"] == 3
