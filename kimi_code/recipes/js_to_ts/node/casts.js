@@ -103,15 +103,19 @@ function argumentType(checker, sf, use) {
 
 /**
  * For `new (F as any)(...)` of a plain function `F` (a prototype-style constructor): a
- * constructor taking `F`'s parameters and making what `F`'s `this` is declared as. A function
+ * constructor taking `F`'s parameters and making what `F`'s `this` is declared as (not when
+ * that is `any`; `unknown` when `F` declares none). A function
  * type and a constructor type do not overlap, so the assertion goes through `unknown`; the
  * arguments and the instance's uses stay checked.
  */
 function constructed(checker, cast, use) {
   const p = use.parent, e = cast.expression;
   if (!p || !ts.isNewExpression(p) || p.expression !== use || !isEntityName(e)) return null;
-  const t = checker.getTypeAtLocation(e);
-  if (!t.getCallSignatures().length || t.getConstructSignatures().length) return null;
+  const t = checker.getTypeAtLocation(e), sig = t.getCallSignatures()[0];
+  if (!sig || t.getConstructSignatures().length) return null;
+  // a `this: any` would make the instance any under another name
+  const self = sig.thisParameter && checker.getTypeOfSymbolAtLocation(sig.thisParameter, e);
+  if (self && self.flags & ts.TypeFlags.Any) return null;
   const f = e.getText();
   return `unknown as new (...args: Parameters<typeof ${f}>) => ThisParameterType<typeof ${f}>`;
 }

@@ -81,11 +81,10 @@ const COMBINED = [
 const IMPLICIT = new Set([7005, 7006, 7008, 7010, 7019, 7031, 7032, 7033, 7034, 2683, 7041]);
 
 /**
- * Whether `this` at `pos` is in a prototype-style constructor (`new F(...)` or `F.prototype`
- * in the file): inference from usage would type its `this` as an object the function is a
- * property of (the module's exports), while the member shapes pass declares the instance.
+ * The name of the function whose `this` is at `pos`, when it is a prototype-style constructor
+ * (`new F(...)` or `F.prototype` in the file); else null.
  */
-function constructorThis(project, rel, pos) {
+function constructorAt(project, rel, pos) {
   const sf = project.sourceFile(rel);
   let n = sf;
   for (;;) {
@@ -95,9 +94,9 @@ function constructorThis(project, rel, pos) {
   }
   const fn = ts.findAncestor(n, (a) => ts.isFunctionDeclaration(a) || ts.isFunctionExpression(a));
   const name = fn && fn.name && fn.name.text;
-  if (!name) return false;
+  if (!name) return null;
   const esc = name.replace(/\$/g, '\\$');
-  return new RegExp(`\\bnew\\s+${esc}\\b|\\b${esc}\\.prototype\\b`).test(sf.text);
+  return new RegExp(`\\bnew\\s+${esc}\\b|\\b${esc}\\.prototype\\b`).test(sf.text) ? name : null;
 }
 
 /** inferFromUsage for every implicit-any error, each fix kept only where the error count drops. */
@@ -107,7 +106,7 @@ function inferEach(project, rel) {
   const groups = [];
   const seen = new Set();
   for (const d of diags) {
-    if (d.code === 2683 && constructorThis(project, rel, d.start)) continue;
+    const ctor = d.code === 2683 ? constructorAt(project, rel, d.start) : null;
     let fixes = [];
     try {
       fixes = project.service.getCodeFixesAtPosition(fileName, d.start, d.start + d.length, [d.code], FORMAT, PREFS);
@@ -118,7 +117,10 @@ function inferEach(project, rel) {
     // `never`, or a parameter typed `undefined` (no caller passes it yet): not a type the code
     // was written for, and it refuses every value other callers pass
     const unpassed = d.code === 7006 && mine.some((c) => /^\??:\s*undefined\s*$/.test(c.newText.trim()));
-    if (!mine.length || unpassed || mine.some((c) => /\bnever\b/.test(c.newText))) continue;
+    // the `this` of a constructor typed as an object the function is a property of (the
+    // module's exports, which list it): not the instance it makes
+    const host = ctor && mine.some((c) => new RegExp(`[{;,]\\s*${ctor.replace(/\$/g, '\\$')}\\??:`).test(c.newText));
+    if (!mine.length || unpassed || host || mine.some((c) => /\bnever\b/.test(c.newText))) continue;
     const key = JSON.stringify(mine);
     if (seen.has(key)) continue;
     seen.add(key);
