@@ -180,10 +180,51 @@ function narrowAny(project, rel, { rest = false } = {}) {
     // `as any` does, so it stays `any` (and is counted as one)
     if (n.kind === ts.SyntaxKind.AnyKeyword && !(ts.isAsExpression(n.parent) && (accessed(liftParens(n.parent)) || written(liftParens(n.parent))))) {
       const isRest = ts.isParameter(n.parent) && n.parent.dotDotDotToken && n.parent.type === n;
-      if (!isRest || rest) edits.push({ start: n.getStart(sf), end: n.getEnd(), text: isRest ? 'unknown[]' : 'unknown' });
+      const param = ts.isArrayTypeNode(n.parent) && ts.findAncestor(n.parent, (a) => !ts.isTypeNode(a));
+      const element = !!param && ts.isParameter(param) && indexesWithElements(param);
+      if (!isRest || rest) edits.push({ start: n.getStart(sf), end: n.getEnd(), text: isRest ? 'unknown[]' : 'unknown', element });
     }
     ts.forEachChild(n, visit);
   })(sf);
+  const kept = [];
+  const narrowed = bisectApply(project, rel, edits, (now, before) => now <= before, kept);
+  return narrowed + keysOf(project, rel, edits.filter((e) => e.element && !kept.includes(e)), kept);
+}
+
+/**
+ * Whether some element of parameter `p` indexes an object in its function: `node[ps[i]]`, or
+ * `node[key]` with `key = ps[i]` (a key path).
+ */
+function indexesWithElements(p) {
+  if (!ts.isIdentifier(p.name) || !p.parent || !p.parent.body) return false;
+  const name = p.name.text, keys = new Set();
+  const isElement = (e) => e && ts.isElementAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === name;
+  (function collect(n) {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && isElement(n.initializer)) keys.add(n.name.text);
+    ts.forEachChild(n, collect);
+  })(p.parent.body);
+  let found = false;
+  (function visit(n) {
+    if (found) return;
+    if (ts.isElementAccessExpression(n)) {
+      const k = n.argumentExpression;
+      if (isElement(k) || (ts.isIdentifier(k) && keys.has(k.text))) found = true;
+    }
+    ts.forEachChild(n, visit);
+  })(p.parent.body);
+  return found;
+}
+
+/**
+ * The element `any` of a parameter's array type that `unknown` did not fit, as `PropertyKey`,
+ * when its elements index objects (`node[ps[i]]` of a key path), where that compiles.
+ * `rejected` and `kept` are edits of the text before `unknown` was tried; the rejected ones
+ * are placed in the text now by the kept ones before them.
+ */
+function keysOf(project, rel, rejected, kept) {
+  if (!rejected.length) return 0;
+  const shift = (at) => kept.reduce((d, k) => d + (k.start < at ? k.text.length - (k.end - k.start) : 0), 0);
+  const edits = rejected.map((e) => ({ start: e.start + shift(e.start), end: e.end + shift(e.start), text: 'PropertyKey' }));
   return bisectApply(project, rel, edits, (now, before) => now <= before);
 }
 

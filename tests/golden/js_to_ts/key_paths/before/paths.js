@@ -1,0 +1,17 @@
+'use strict';
+
+// `path` is a key path: its elements only ever index objects
+function get(obj, path) {
+  var node = obj;
+  for (var i = 0; i < path.length; i++) {
+    if (!node || !Object.prototype.hasOwnProperty.call(node, path[i])) return undefined;
+    node = node[path[i]];
+  }
+  return node;
+}
+
+function has(obj, path) {
+  return get(obj, path) !== undefined;
+}
+
+module.exports = { get, has };
