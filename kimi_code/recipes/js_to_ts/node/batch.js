@@ -3,6 +3,7 @@
 // checker, so edits are tried together and a rejected group is split by what its diagnostics
 // blame (blame.js), or in halves.
 // Edits are {start, end, text} on the file's current text and must not overlap.
+const path = require('path');
 const { Blame } = require('./blame');
 
 /** The edit that turns `before` into `after` (common prefix and suffix removed). */
@@ -92,10 +93,26 @@ function acceptAlong(project, others) {
   return (now, errs) => now <= errs && others.every((o) => project.errorCount(o) <= before.get(o));
 }
 
+/**
+ * The other checked files of the project that may import `rel` (their text names its base
+ * name in a module specifier): a parameter's, a member's or a `this` type is seen by callers
+ * there, so a candidate must not raise their error counts either.
+ */
+function importers(project, rel) {
+  const base = path.posix.basename(rel).replace(/\.[cm]?[jt]sx?$/, '').replace(/[$.]/g, '\\$&');
+  const re = new RegExp(`['"][^'"\\n]*\\b${base}(\\.[cm]?[jt]sx?)?['"]`);
+  const out = [];
+  for (const f of project.scriptFileNames()) {
+    const other = project.rel(f);
+    if (other !== rel && /\.[cm]?tsx?$/.test(other) && !/\.d\.[cm]?ts$/.test(other) && re.test(project.text(other) || '')) out.push(other);
+  }
+  return out;
+}
+
 /** A group edit from several text changes (ts.TextChange[]). */
 function groupOf(changes) {
   const group = changes.map((c) => ({ start: c.span.start, end: c.span.start + c.span.length, text: c.newText }));
   return { start: Math.min(...group.map((e) => e.start)), end: Math.max(...group.map((e) => e.end)), group };
 }
 
-module.exports = { groupOf, diffEdit, applyAll, bisectApply, nonOverlapping, acceptAlong };
+module.exports = { groupOf, diffEdit, applyAll, bisectApply, nonOverlapping, acceptAlong, importers };

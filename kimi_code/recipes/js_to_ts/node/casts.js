@@ -8,7 +8,7 @@
 // of arithmetic, only `number`. Each pass is batched and kept only where the file's errors
 // do not rise.
 const ts = require('typescript');
-const { bisectApply } = require('./batch');
+const { acceptAlong, bisectApply, importers } = require('./batch');
 const { nameable } = require('./names');
 const { typeName } = require('./duck');
 
@@ -141,16 +141,21 @@ function nonNullFits(checker, cast, use) {
  */
 function shapeCasts(project, rel) {
   const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
-  const edits = [];
+  const edits = [], made = [];
   for (const { cast, use } of anyCasts(sf)) {
     if (nonNullFits(checker, cast, use)) {
       edits.push({ start: use.getStart(sf), end: use.getEnd(), text: `${cast.expression.getText(sf)}!` });
       continue;
     }
-    const t = neededType(cast, use) || argumentType(checker, sf, use) || constructed(checker, cast, use);
+    const t = neededType(cast, use) || argumentType(checker, sf, use);
     if (t) edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: t });
+    const c = !t && constructed(checker, cast, use);
+    if (c) made.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: c });
   }
-  return bisectApply(project, rel, edits, (now, before) => now <= before);
+  const kept = bisectApply(project, rel, edits, (now, before) => now <= before);
+  // an instance typed where it was any changes what the functions returning it return: the
+  // files importing this one must not get new errors either
+  return kept + (made.length ? bisectApply(project, rel, made, acceptAlong(project, importers(project, rel))) : 0);
 }
 
 const NUMERIC_OPS = new Set([

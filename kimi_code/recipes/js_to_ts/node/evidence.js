@@ -9,9 +9,8 @@
 // when every use that says anything says the same, and kept where neither this file's compiler
 // errors nor those of the files that import it rise.
 const ts = require('typescript');
-const { acceptAlong, bisectApply } = require('./batch');
+const { acceptAlong, bisectApply, importers } = require('./batch');
 const { builtinPart, liftParens } = require('./casts');
-const { importers } = require('./members');
 const { nameable } = require('./names');
 
 const ARITHMETIC = new Set([

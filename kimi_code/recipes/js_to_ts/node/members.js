@@ -8,9 +8,8 @@
 // otherwise `unknown`; members the declared type already has keep its type), and its casts
 // are dropped. Candidates go through the trial machinery (batch.js) and are kept only where
 // the file's strict error count does not rise; the narrowest candidate that compiles wins.
-const path = require('path');
 const ts = require('typescript');
-const { acceptAlong, bisectApply } = require('./batch');
+const { acceptAlong, bisectApply, importers } = require('./batch');
 const { liftParens } = require('./casts');
 const { nameable } = require('./names');
 
@@ -354,21 +353,6 @@ function keysOf(sf) {
   return nameKeys(sf, declaration, { skipTypes: true, also: functions });
 }
 
-/**
- * The other checked files of the project that may import `rel` (their text names its base
- * name in a module specifier): a parameter's, a member's or a `this` type is seen by callers
- * there, so a candidate must not raise their error counts either.
- */
-function importers(project, rel) {
-  const base = path.posix.basename(rel).replace(/\.[cm]?[jt]sx?$/, '').replace(/[$.]/g, '\\$&');
-  const re = new RegExp(`['"][^'"\\n]*\\b${base}(\\.[cm]?[jt]sx?)?['"]`);
-  const out = [];
-  for (const f of project.scriptFileNames()) {
-    const other = project.rel(f);
-    if (other !== rel && /\.[cm]?tsx?$/.test(other) && !/\.d\.[cm]?ts$/.test(other) && re.test(project.text(other) || '')) out.push(other);
-  }
-  return out;
-}
 
 /** Whether `target`'s declared type is visible outside its function (so to other files). */
 function seenOutside(target) {
@@ -443,4 +427,4 @@ function memberShapes(project, rel) {
   return kept;
 }
 
-module.exports = { memberShapes, importers };
+module.exports = { memberShapes };
