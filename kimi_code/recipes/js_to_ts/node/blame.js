@@ -3,6 +3,7 @@
 // A trial costs a full re-check of the file; the diagnostics of a rejected one say where the
 // new errors are, which usually names the edits that brought them without more trials.
 const ts = require('typescript');
+const { nodeAt } = require('./shapes');
 
 const IDENT = /^[A-Za-z_$][\w$]*/;
 const DECLARED = /([A-Za-z_$][\w$]*)\??\s*:\s*$/;
@@ -128,7 +129,7 @@ class Failed {
     if (!this.sf) ({ sf: this.sf, checker: this.checker } = this.program());
     if (!this.sf) return [];
     const inGroup = new Set(group), hit = new Set();
-    this.readExpr(nodeAt(this.sf, err.at, err.at + Math.max(err.length, 1)), inGroup, hit, 0);
+    this.readExpr(nodeAt(this.sf, err.at, Math.max(err.length, 1)), inGroup, hit, 0);
     return group.filter((e) => hit.has(e));
   }
 
@@ -191,16 +192,6 @@ function declaredType(d) {
   if (d.type && ts.isTypeNode(d.type)) return d.type;
   const init = d.initializer;
   return init && ts.isFunctionLike(init) ? init.type || null : null;
-}
-
-/** The innermost node of `sf` that holds [start, end). */
-function nodeAt(sf, start, end) {
-  let node = sf;
-  for (;;) {
-    const child = ts.forEachChild(node, (c) => (c.getStart(sf) <= start && end <= c.end ? c : undefined));
-    if (!child) return node;
-    node = child;
-  }
 }
 
 /** [{start, end, text, outer}] of the applied edits (groups opened), by position. */

@@ -132,15 +132,6 @@ function propertyValues(cls, prop) {
         n.left.expression.kind === ts.SyntaxKind.ThisKeyword && n.left.name.text === name) out.push(n.right);
     ts.forEachChild(n, visit);
   })(cls);
-  for (const m of cls.members) {
-    if (!ts.isFunctionLike(m) || !m.body) continue;
-    (function visit(n) {
-      if (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n)) return;
-      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) &&
-          n.left.expression.kind === ts.SyntaxKind.ThisKeyword && n.left.name.text === name && !out.includes(n.right)) out.push(n.right);
-      ts.forEachChild(n, visit);
-    })(m.body);
-  }
   return out;
 }
 

@@ -7,6 +7,7 @@ const { applyChanges } = require('./project');
 const { bisectApply, groupOf } = require('./batch');
 const { optionalFromCallSites } = require('./callsites');
 const { accessed, liftParens } = require('./casts');
+const { nodeAt } = require('./shapes');
 
 const FORMAT = { ...ts.getDefaultFormatCodeSettings('\n'), indentSize: 2, tabSize: 2, convertTabsToSpaces: true,
   insertSpaceBeforeFunctionParenthesis: false };
@@ -29,13 +30,7 @@ function declareOnly(change) {
  * type literal or interface (a `this` parameter's type, where `declare` is not allowed).
  */
 function inClassBody(sf, pos) {
-  let n = sf;
-  for (;;) {
-    const child = ts.forEachChild(n, (c) => (c.pos <= pos && pos < c.end ? c : undefined));
-    if (!child) break;
-    n = child;
-  }
-  const owner = ts.findAncestor(n, (a) => ts.isClassLike(a) || ts.isTypeLiteralNode(a) || ts.isInterfaceDeclaration(a));
+  const owner = ts.findAncestor(nodeAt(sf, pos, 0), (a) => ts.isClassLike(a) || ts.isTypeLiteralNode(a) || ts.isInterfaceDeclaration(a));
   return !!owner && ts.isClassLike(owner);
 }
 
@@ -86,13 +81,7 @@ const IMPLICIT = new Set([7005, 7006, 7008, 7010, 7019, 7031, 7032, 7033, 7034, 
  */
 function constructorAt(project, rel, pos) {
   const sf = project.sourceFile(rel);
-  let n = sf;
-  for (;;) {
-    const child = ts.forEachChild(n, (c) => (c.pos <= pos && pos < c.end ? c : undefined));
-    if (!child) break;
-    n = child;
-  }
-  const fn = ts.findAncestor(n, (a) => ts.isFunctionDeclaration(a) || ts.isFunctionExpression(a));
+  const fn = ts.findAncestor(nodeAt(sf, pos, 0), (a) => ts.isFunctionDeclaration(a) || ts.isFunctionExpression(a));
   const name = fn && fn.name && fn.name.text;
   if (!name) return null;
   const esc = name.replace(/\$/g, '\\$');
