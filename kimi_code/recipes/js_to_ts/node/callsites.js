@@ -139,4 +139,4 @@ function typesFromCallSites(project, rel) {
   return bisectApply(project, rel, edits, (now, before) => now <= before);
 }
 
-module.exports = { optionalFromCallSites, typesFromCallSites, calleeDeclaration };
+module.exports = { optionalFromCallSites, typesFromCallSites, calleeDeclaration, argumentType };

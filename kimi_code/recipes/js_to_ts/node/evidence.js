@@ -12,6 +12,7 @@ const ts = require('typescript');
 const { acceptAlong, bisectApply, importers } = require('./batch');
 const { builtinPart, liftParens } = require('./casts');
 const { nameable } = require('./names');
+const { argumentType } = require('./callsites');
 
 const ARITHMETIC = new Set([
   ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken,
@@ -96,15 +97,13 @@ function typeFromEvidence(project, rel) {
   return bisectApply(project, rel, edits, acceptAlong(project, importers(project, rel)));
 }
 
-const PART_FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
-
-/** The widened type of a written value as text; null when it cannot be written here. */
+/**
+ * The widened type of a written value as text (what `argumentType` gives a call's argument),
+ * not an object literal type and short; null when it cannot be written here.
+ */
 function partOf(checker, value) {
-  let t = checker.getTypeAtLocation(value);
-  if (t.flags & (ts.TypeFlags.Literal | ts.TypeFlags.BooleanLiteral)) t = checker.getBaseTypeOfLiteralType(t);
-  const text = checker.typeToString(checker.getWidenedType(t), value, PART_FLAGS);
-  if (/\bany\b|\bnever\b|typeof |import\(|=>|^\{/.test(text) || text.length > 60) return null;
-  return nameable(checker, value, text) ? text : null;
+  const text = argumentType(checker, value);
+  return text && !text.startsWith('{') && text.length <= 60 && nameable(checker, value, text) ? text : null;
 }
 
 /** The union of what `values` are (an empty array literal counts as one of the other arrays); null when some cannot be named. */
