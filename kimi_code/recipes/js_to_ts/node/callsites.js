@@ -109,32 +109,69 @@ function argumentType(checker, arg) {
 }
 
 /**
- * Parameters of `rel`'s functions still typed `any`/`unknown` (or arrays of them) get the union of what their callers pass
- * (every call site in the project, literal types widened), where that compiles.
+ * The type of member `name` of what `arg` is, as text (literal types widened; function types
+ * allowed, unlike `argumentType`): 'undefined' when the argument has no such member, null when
+ * it cannot be named well or the argument is not one plain object type.
+ */
+function memberType(checker, arg, name) {
+  const at = checker.getTypeAtLocation(arg);
+  if (at.isUnion() || !(at.flags & ts.TypeFlags.Object)) return null;
+  const prop = checker.getPropertyOfType(at, name);
+  if (!prop) return 'undefined';
+  let t = checker.getTypeOfSymbolAtLocation(prop, arg);
+  if (t.flags & (ts.TypeFlags.Literal | ts.TypeFlags.BooleanLiteral)) t = checker.getBaseTypeOfLiteralType(t);
+  t = checker.getWidenedType(t);
+  const s = checker.typeToString(t, arg, TYPE_FLAGS);
+  return /\bany\b|\bnever\b|^\{\}$|\.\.\.|typeof |import\(/.test(s) || s.length > 100 ? null : s;
+}
+
+/** The members of a parameter's type literal typed `any`/`unknown`. */
+function weakMembers(p) {
+  if (!p.type || !ts.isTypeLiteralNode(p.type) || p.dotDotDotToken) return [];
+  return p.type.members.filter((m) => ts.isPropertySignature(m) && m.name && ts.isIdentifier(m.name) && isWeak(m.type));
+}
+
+/** Record `t` (type text or null, unnameable) among what `key` is seen as. */
+function see(seen, key, t) {
+  if (t === null) seen.set(key, null);
+  else if (seen.get(key) !== null) seen.set(key, (seen.get(key) || new Set()).add(t));
+}
+
+/** The union of the types `types` names (null when none or too many); with `undefined` when one is, unless `optional`. */
+function unionText(types, optional) {
+  const parts = [...types].filter((t) => t !== 'undefined');
+  // `unknown` absorbs every other member of a union
+  if (!parts.length || parts.length > 4 || parts.includes('unknown')) return null;
+  const union = parts.map((t) => ((/[|&]/.test(t) || /=>/.test(t)) && parts.length > 1 ? `(${t})` : t)).join(' | ');
+  return types.has('undefined') && !optional ? `${union} | undefined` : union;
+}
+
+/**
+ * Parameters of `rel`'s functions still typed `any`/`unknown` (or arrays of them) get the union
+ * of what their callers pass (every call site in the project, literal types widened), and the
+ * `any`/`unknown` members of a parameter's type literal the union of the callers' arguments'
+ * members of that name (`decoder: any` of an options object every caller builds with a typed
+ * decoder), where that compiles.
  */
 function typesFromCallSites(project, rel) {
   const checker = project.program().getTypeChecker();
-  const seen = new Map(); // parameter declaration -> Set(type text) | null (unnameable)
+  const seen = new Map(); // parameter or member declaration -> Set(type text) | null (unnameable)
   callsInto(project, rel, (n, decl) => {
     const args = n.arguments || [];
     const params = decl.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
+    const spread = args.some(ts.isSpreadElement);
     params.forEach((p, i) => {
+      for (const m of weakMembers(p)) {
+        see(seen, m, spread || i >= args.length ? null : memberType(checker, args[i], m.name.text));
+      }
       if (!isWeak(p.type) || p.dotDotDotToken) return;
-      if (args.some(ts.isSpreadElement)) { seen.set(p, null); return; }
-      const t = i < args.length ? argumentType(checker, args[i]) : 'undefined';
-      if (t === null) { seen.set(p, null); return; }
-      if (seen.get(p) !== null) seen.set(p, (seen.get(p) || new Set()).add(t));
+      see(seen, p, spread ? null : i < args.length ? argumentType(checker, args[i]) : 'undefined');
     });
   });
   const edits = [];
   for (const [p, types] of seen) {
-    if (!types) continue;
-    const parts = [...types].filter((t) => t !== 'undefined');
-    if (!parts.length || parts.length > 4) continue;
-    const union = parts.map((t) => (/[|&]/.test(t) && parts.length > 1 ? `(${t})` : t)).join(' | ');
-    const optional = p.questionToken || p.initializer;
-    const text = types.has('undefined') && !optional ? `${union} | undefined` : union;
-    edits.push({ start: p.type.getStart(), end: p.type.getEnd(), text });
+    const text = types && unionText(types, p.questionToken || p.initializer);
+    if (text) edits.push({ start: p.type.getStart(), end: p.type.getEnd(), text });
   }
   return bisectApply(project, rel, edits, (now, before) => now <= before);
 }

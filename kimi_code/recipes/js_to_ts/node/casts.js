@@ -289,6 +289,13 @@ function narrowCasts(project, rel, added) {
     else if (keyedRead(checker, cast, use)) {
       const e = cast.expression.getText(sf), at = p.argumentExpression;
       edits.push({ start: p.getStart(sf), end: p.getEnd(), text: `${e}[${at.getText(sf)} as keyof typeof ${e}]` });
+    } else {
+      const widened = concatReceiver(checker, cast, use);
+      if (widened) {
+        const receiver = use.parent.expression.expression;
+        const text = `(${receiver.getText(sf)} as ${widened}).concat(${sf.text.slice(use.getStart(sf), cast.expression.getEnd())}`;
+        edits.push({ start: receiver.getStart(sf), end: cast.getEnd(), text });
+      }
     }
   }
   return bisectApply(project, rel, edits, (now, before) => now <= before);
@@ -306,6 +313,38 @@ function keyedRead(checker, cast, use) {
   const t = checker.getTypeAtLocation(e);
   if (!(t.flags & ts.TypeFlags.Object) || t.isUnion() || checker.getIndexInfosOfType(t).length) return false;
   return checker.getPropertiesOfType(t).length > 0 && !checker.getSignaturesOfType(t, ts.SignatureKind.Call).length;
+}
+
+/**
+ * For the one argument of `a.concat(x as any)`, where `a` is an array whose element type does
+ * not take `x`'s elements (`[]` is `never[]`; `names.concat(symbols)` of a `string[]`): `a`'s
+ * array type widened by `x`'s elements, `(string | symbol)[]`. Widening an array's element
+ * type is true of the array as it is, and `x` stays checked against it. Null when `a` holds
+ * another cast, either side is not a plain array, or the union cannot be named here.
+ */
+function concatReceiver(checker, cast, use) {
+  const call = use.parent;
+  if (!call || !ts.isCallExpression(call) || call.arguments.length !== 1 || call.arguments[0] !== use) return null;
+  const callee = call.expression;
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'concat' || /\bas\b/.test(callee.expression.getText())) return null;
+  const own = elementOf(checker, checker.getTypeAtLocation(callee.expression));
+  const value = checker.getTypeAtLocation(cast.expression);
+  const added = elementOf(checker, value) || (value.flags & (ts.TypeFlags.Any | ts.TypeFlags.Object) ? null : value);
+  if (!own || !added || added.flags & ts.TypeFlags.Any) return null;
+  const parts = [];
+  for (const u of [...constituents(checker, own), ...constituents(checker, added)]) {
+    if (u.flags & ts.TypeFlags.Never) continue;
+    const text = partText(checker, cast, u);
+    if (!text) return null;
+    if (!parts.includes(text)) parts.push(text);
+  }
+  if (!parts.length || parts.length > 4) return null;
+  return parts.length === 1 && !/[|&=]/.test(parts[0]) ? `${parts[0]}[]` : `(${parts.join(' | ')})[]`;
+}
+
+/** The element type of a plain array type (not a tuple), or null. */
+function elementOf(checker, t) {
+  return checker.isArrayType(t) ? checker.getTypeArguments(t)[0] : null;
 }
 
 /** `a` or `a.b.c` (what `typeof` can name). */

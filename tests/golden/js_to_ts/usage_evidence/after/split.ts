@@ -1,6 +1,6 @@
 'use strict';
 
-function split(str: string, options: { separator: any; limit: number; }) {
+function split(str: string, options: { separator: string; limit: number; }) {
   var parts = str.split(options.separator);
   if (parts.length > options.limit) {
     throw new RangeError('more than ' + options.limit + ' parts');
