@@ -1,7 +1,8 @@
-"""Types from what the code assigns (`node/evidence.js` `typeFromAssignments`), on tsc 5.
+"""Types from what the code assigns and from how values are used (`node/evidence.js`), on tsc 5.
 
-A class property or variable still annotated `any` after the other passes gets the union of
-what the code assigns it, when every value's type can be written and the compiler agrees.
+A class property or variable still annotated `any` or `unknown` after the other passes gets the
+union of what the code assigns it, when every value's type can be written and the compiler
+agrees. An `any` whose telling uses all agree gets that type.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ export class Rule {
   declare op: any;
   declare limit: any;
   declare raw: any;
+  declare tags: unknown;
   constructor(text: string) {
     const m = text.match(table[0]);
     this.op = m && m[1] !== undefined ? m[1] : '';
     this.limit = null;
     this.raw = loose;
+    this.tags = text ? text.split(',') : [];
   }
 
   reset() {
@@ -61,8 +64,40 @@ def test_assigned_values_type_what_is_still_any(tmp_path: Path) -> None:
     assert "declare op: string;" in text
     assert "declare limit: null | number;" in text or "declare limit: number | null;" in text
     assert "let longest: number = 0;" in text
+    # both branches of a conditional are values; the empty array is one of the other arrays
+    assert "declare tags: string[];" in text
     # a value typed any says nothing (`total + n` is any while total is); nor an empty array
     assert "declare raw: any;" in text
     assert "let total: any = 0;" in text
     assert "let seen: any = [];" in text
-    assert result["kept"] == 3
+    assert result["kept"] == 4
+
+
+USES = r"""
+const { Project } = require('./project');
+const { typeFromEvidence } = require('./evidence');
+const [root, source] = process.argv.slice(1);
+const p = new Project(root);
+p.update({ 'a.ts': source });
+const kept = typeFromEvidence(p, 'a.ts');
+process.stdout.write(JSON.stringify({ kept, errors: p.errorCount('a.ts'), text: p.text('a.ts') }));
+"""
+
+USED = """export function has(obj: any, key: string) {
+  return key in obj;
+}
+
+export function both(obj: any, key: string) {
+  return key in obj && obj.length > 1;
+}
+"""
+
+
+def test_the_right_operand_of_in_is_an_object(tmp_path: Path) -> None:
+    result = run_node(USES, str(tmp_path), USED)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    assert "function has(obj: object, key: string)" in text
+    # `obj.length` is not on `object`: the compiler refuses it, and the any stays
+    assert "function both(obj: any, key: string)" in text
+    assert result["kept"] == 1

@@ -4,7 +4,7 @@
 // evidence conflicts or is missing, e.g. on the members of an options object it writes out
 // (`arrayLimit: any`), while the uses may be plain: an operand of arithmetic or of `<` beside
 // a number, an argument where only a number or only a string fits, a method only strings
-// (or only numbers) have. Equality with a literal is not counted (`type === 'error'` does not
+// (or only numbers) have, the right operand of `in` (an object). Equality with a literal is not counted (`type === 'error'` does not
 // make an event type a string), nor `+` (it concatenates strings too). A type is tried only
 // when every use that says anything says the same, and kept where neither this file's compiler
 // errors nor those of the files that import it rise.
@@ -24,13 +24,15 @@ const RELATIONAL = new Set([
   ts.SyntaxKind.GreaterThanEqualsToken,
 ]);
 
-/** What one use of the value says: 'number', 'string', or null (nothing, or either). */
+/** What one use of the value says: 'number', 'string', 'object', or null (nothing, or either). */
 function says(checker, e) {
   const use = liftParens(e), p = use.parent;
   if (!p) return null;
   if (ts.isBinaryExpression(p)) {
     const op = p.operatorToken.kind;
     if (ARITHMETIC.has(op)) return 'number';
+    // `key in obj` throws unless obj is an object
+    if (op === ts.SyntaxKind.InKeyword && p.right === use) return 'object';
     if (RELATIONAL.has(op)) {
       const other = checker.getTypeAtLocation(p.left === use ? p.right : p.left);
       return other.flags & ts.TypeFlags.NumberLike && !(other.flags & ts.TypeFlags.Any) ? 'number' : null;
@@ -106,11 +108,17 @@ function partOf(checker, value) {
   return text && !text.startsWith('{') && text.length <= 60 && nameable(checker, value, text) ? text : null;
 }
 
+/** The values a conditional expression may have (`c ? m[5].split('.') : []`: both), else `[v]`. */
+function branches(v) {
+  while (ts.isParenthesizedExpression(v)) v = v.expression;
+  return ts.isConditionalExpression(v) ? [...branches(v.whenTrue), ...branches(v.whenFalse)] : [v];
+}
+
 /** The union of what `values` are (an empty array literal counts as one of the other arrays); null when some cannot be named. */
 function unionOf(checker, values) {
   const parts = new Set();
   let emptyArray = false;
-  for (const v of values) {
+  for (const v of values.flatMap(branches)) {
     if (ts.isArrayLiteralExpression(v) && !v.elements.length) { emptyArray = true; continue; }
     const text = partOf(checker, v);
     if (!text) return null;
@@ -151,11 +159,11 @@ function variableValues(checker, sf, decl) {
  * written here; kept where neither this file's errors nor its importers' rise.
  */
 function typeFromAssignments(project, rel) {
-  if (!/\bany\b/.test(project.text(rel))) return 0;
+  if (!/\b(any|unknown)\b/.test(project.text(rel))) return 0;
   const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
   const edits = [];
   (function visit(n) {
-    if (n.type && n.type.kind === ts.SyntaxKind.AnyKeyword && n.name && ts.isIdentifier(n.name)) {
+    if (n.type && (n.type.kind === ts.SyntaxKind.AnyKeyword || n.type.kind === ts.SyntaxKind.UnknownKeyword) && n.name && ts.isIdentifier(n.name)) {
       let values = null;
       if (ts.isPropertyDeclaration(n) && ts.isClassLike(n.parent)) values = propertyValues(n.parent, n);
       else if (ts.isVariableDeclaration(n)) values = variableValues(checker, sf, n);

@@ -1,7 +1,7 @@
 'use strict';
 
 class Table {
-  declare title: unknown;
+  declare title: string;
   declare rows: unknown[];
   constructor(title: string) {
     this.title = title;
