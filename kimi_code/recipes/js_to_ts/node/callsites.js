@@ -125,6 +125,12 @@ function memberType(checker, arg, name) {
   return /\bany\b|\bnever\b|^\{\}$|\.\.\.|typeof |import\(/.test(s) || s.length > 100 ? null : s;
 }
 
+/**
+ * A written type that says little: weak (`isWeak`), or a union with a weak member, the way
+ * inference from usage types what has a `length` and is indexed (`string | any[]`).
+ */
+const weakish = (t) => isWeak(t) || (!!t && ts.isUnionTypeNode(t) && t.types.some((u) => isWeak(u)));
+
 /** The members of a parameter's type literal typed `any`/`unknown`. */
 function weakMembers(p) {
   if (!p.type || !ts.isTypeLiteralNode(p.type) || p.dotDotDotToken) return [];
@@ -147,8 +153,8 @@ function unionText(types, optional) {
 }
 
 /**
- * Parameters of `rel`'s functions still typed `any`/`unknown` (or arrays of them) get the union
- * of what their callers pass (every call site in the project, literal types widened), and the
+ * Parameters of `rel`'s functions still typed `any`/`unknown` (or arrays of them, or a union
+ * with one of those) get the union of what their callers pass (every call site in the project, literal types widened), and the
  * `any`/`unknown` members of a parameter's type literal the union of the callers' arguments'
  * members of that name (`decoder: any` of an options object every caller builds with a typed
  * decoder), where that compiles.
@@ -164,7 +170,7 @@ function typesFromCallSites(project, rel) {
       for (const m of weakMembers(p)) {
         see(seen, m, spread || i >= args.length ? null : memberType(checker, args[i], m.name.text));
       }
-      if (!isWeak(p.type) || p.dotDotDotToken) return;
+      if (!weakish(p.type) || p.dotDotDotToken) return;
       see(seen, p, spread ? null : i < args.length ? argumentType(checker, args[i]) : 'undefined');
     });
   });

@@ -154,7 +154,7 @@ function variableValues(checker, sf, decl) {
 }
 
 /**
- * Class properties and variables annotated `any` get the union of what the code assigns them
+ * Class properties and variables annotated `any` or `unknown` get the union of what the code assigns them
  * (`declare operator: any` assigned `m[1]` and `''`: `string`), where every value's type can be
  * written here; kept where neither this file's errors nor its importers' rise.
  */

@@ -2,6 +2,7 @@
 
 import leftPad = require('./pad');
 import tables = require('./table');
+import last = require('./tail');
 
 function summary(items: string | unknown[]) {
   var t = new tables.Table('items');
@@ -11,4 +12,8 @@ function summary(items: string | unknown[]) {
   return tables.render(t) + leftPad(items.length, 4);
 }
 
-export = { summary };
+function newest(names: string) {
+  return last(names.split(','));
+}
+
+export = { summary, newest };

@@ -2,6 +2,7 @@
 
 var leftPad = require('./pad');
 var tables = require('./table');
+var last = require('./tail');
 
 function summary(items) {
   var t = new tables.Table('items');
@@ -11,4 +12,8 @@ function summary(items) {
   return tables.render(t) + leftPad(items.length, 4);
 }
 
-module.exports = { summary };
+function newest(names) {
+  return last(names.split(','));
+}
+
+module.exports = { summary, newest };

@@ -1,0 +1,8 @@
+'use strict';
+
+// the last item of a list, or undefined for an empty one
+function last(list) {
+  return list.length ? list[list.length - 1] : undefined;
+}
+
+module.exports = last;
