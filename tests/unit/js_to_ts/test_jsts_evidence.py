@@ -90,6 +90,14 @@ USED = """export function has(obj: any, key: string) {
 export function both(obj: any, key: string) {
   return key in obj && obj.length > 1;
 }
+
+export function digits(numerals: any[]) {
+  return (value: string) => value.replace(/[0-9]/g, (i) => numerals[+i]);
+}
+
+export function label(x: any): string {
+  return x;
+}
 """
 
 
@@ -100,4 +108,12 @@ def test_the_right_operand_of_in_is_an_object(tmp_path: Path) -> None:
     assert "function has(obj: object, key: string)" in text
     # `obj.length` is not on `object`: the compiler refuses it, and the any stays
     assert "function both(obj: any, key: string)" in text
-    assert result["kept"] == 1
+    assert result["kept"] == 3
+
+
+def test_what_a_value_is_returned_as_types_it(tmp_path: Path) -> None:
+    result = run_node(USES, str(tmp_path), USED)
+    text = str(result["text"])
+    # a replacer returns a string: so is an element of the array it reads
+    assert "function digits(numerals: string[])" in text
+    assert "function label(x: string): string" in text

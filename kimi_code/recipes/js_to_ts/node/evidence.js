@@ -1,13 +1,15 @@
 'use strict';
-// `number` or `string` for what is still typed `any` where the code's own uses say which
-// (Node helper, polish round). TypeScript's inference from usage leaves `any` where its
+// `number`, `string` or `object` for what is still typed `any` where the code's own uses say
+// which (Node helper, polish round). TypeScript's inference from usage leaves `any` where its
 // evidence conflicts or is missing, e.g. on the members of an options object it writes out
 // (`arrayLimit: any`), while the uses may be plain: an operand of arithmetic or of `<` beside
-// a number, an argument where only a number or only a string fits, a method only strings
-// (or only numbers) have, the right operand of `in` (an object). Equality with a literal is not counted (`type === 'error'` does not
-// make an event type a string), nor `+` (it concatenates strings too). A type is tried only
-// when every use that says anything says the same, and kept where neither this file's compiler
-// errors nor those of the files that import it rise.
+// a number, an argument or a returned value where only a number or only a string fits, a
+// method only strings (or only numbers) have, the right operand of `in` (an object). For a
+// parameter typed `any[]`, the uses of its elements type the elements. Equality with a
+// literal is not counted (`type === 'error'` does not make an event type a string), nor `+`
+// (it concatenates strings too). A type is tried only when every use that says anything says
+// the same, and kept where neither this file's compiler errors nor those of the files that
+// import it rise.
 const ts = require('typescript');
 const { acceptAlong, bisectApply, importers } = require('./batch');
 const { builtinPart, liftParens } = require('./casts');
@@ -47,7 +49,9 @@ function says(checker, e) {
     const owner = builtinPart(checker, use, p.name.text);
     return owner === 'string' || owner === 'number' ? owner : null;
   }
-  if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression !== use) {
+  const returned = ts.isReturnStatement(p) || (ts.isArrowFunction(p) && p.body === use);
+  if (((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression !== use) || returned) {
+    // an argument, or what a function returns where its context says what it must return
     const ctx = checker.getContextualType(use);
     if (!ctx || ctx.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return null;
     const t = checker.getNonNullableType(ctx);
@@ -57,27 +61,39 @@ function says(checker, e) {
   return null;
 }
 
-/** `any` annotations of parameters and type-literal members, with the symbol their uses resolve to. */
+/**
+ * `any` annotations of parameters and type-literal members, with the symbol their uses resolve
+ * to; for a parameter typed `any[]`, its element type (`elements`: the uses are its elements).
+ */
 function targets(checker, sf) {
   const out = [];
   (function visit(n) {
-    if (n.kind === ts.SyntaxKind.AnyKeyword && n.parent.type === n && ts.isIdentifier(n.parent.name || {}) &&
-        ((ts.isParameter(n.parent) && !n.parent.dotDotDotToken) || ts.isPropertySignature(n.parent))) {
-      const sym = checker.getSymbolAtLocation(n.parent.name);
-      if (sym) out.push({ node: n, decl: n.parent, sym });
+    const elements = n.kind === ts.SyntaxKind.AnyKeyword && ts.isArrayTypeNode(n.parent) && ts.isParameter(n.parent.parent);
+    const decl = elements ? n.parent.parent : n.parent;
+    if (n.kind === ts.SyntaxKind.AnyKeyword && decl.type === (elements ? n.parent : n) && ts.isIdentifier(decl.name || {}) &&
+        ((ts.isParameter(decl) && !decl.dotDotDotToken) || ts.isPropertySignature(decl))) {
+      const sym = checker.getSymbolAtLocation(decl.name);
+      if (sym) out.push({ node: n, decl, sym, elements });
     }
     ts.forEachChild(n, visit);
   })(sf);
   return out;
 }
 
+/** The use whose type `target` types, for reference `m` to it: a member read, an element read, or `m` itself. */
+function typedUse(target, m) {
+  const p = m.parent;
+  if (ts.isPropertySignature(target.decl)) return ts.isPropertyAccessExpression(p) && p.name === m ? p : null;
+  if (target.elements) return ts.isElementAccessExpression(p) && p.expression === m ? p : null;
+  return m;
+}
+
 /** The one primitive every telling use of `target` in `sf` agrees on, or null. */
 function agreed(checker, sf, target) {
   const seen = new Set();
-  const member = ts.isPropertySignature(target.decl);
   (function visit(m) {
     if (ts.isIdentifier(m) && m !== target.decl.name && checker.getSymbolAtLocation(m) === target.sym) {
-      const e = member ? (ts.isPropertyAccessExpression(m.parent) && m.parent.name === m ? m.parent : null) : m;
+      const e = typedUse(target, m);
       const said = e && says(checker, e);
       if (said) seen.add(said);
     }
