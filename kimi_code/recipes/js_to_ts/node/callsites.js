@@ -65,7 +65,9 @@ function callsInto(project, rel, visit) {
     if (sf.isDeclarationFile || !project.isManaged(sf.fileName)) continue;
     (function walk(n) {
       if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
-        const e = n.expression;
+        // `new (F as any)(...)` still calls F with these arguments
+        let e = n.expression;
+        while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) e = e.expression;
         if (!ts.isPropertyAccessExpression(e) || names.has(e.name.text)) {
           const decl = calleeDeclaration(checker, e);
           if (decl && decl.getSourceFile() === own) visit(n, decl);

@@ -103,7 +103,8 @@ function argumentType(checker, sf, use) {
 
 /**
  * For `new (F as any)(...)` of a plain function `F` (a prototype-style constructor): a
- * constructor taking `F`'s parameters and making what `F`'s `this` is declared as (not when
+ * constructor taking `F`'s parameters (any arguments, `unknown[]`, when `F` reads `arguments`)
+ * and making what `F`'s `this` is declared as (not when
  * that is `any`; `unknown` when `F` declares none). A function
  * type and a constructor type do not overlap, so the assertion goes through `unknown`; the
  * arguments and the instance's uses stay checked.
@@ -117,7 +118,20 @@ function constructed(checker, cast, use) {
   const self = sig.thisParameter && checker.getTypeOfSymbolAtLocation(sig.thisParameter, e);
   if (self && self.flags & ts.TypeFlags.Any) return null;
   const f = e.getText();
-  return `unknown as new (...args: Parameters<typeof ${f}>) => ThisParameterType<typeof ${f}>`;
+  // a function that reads `arguments` takes more than its parameters say
+  const args = sig.declaration && readsArguments(sig.declaration) ? 'unknown[]' : `Parameters<typeof ${f}>`;
+  return `unknown as new (...args: ${args}) => ThisParameterType<typeof ${f}>`;
+}
+
+/** Whether function `fn` reads its own `arguments` (not a nested ordinary function's). */
+function readsArguments(fn) {
+  let found = false;
+  (function visit(n) {
+    if (found || (n !== fn && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n)))) return;
+    if (ts.isIdentifier(n) && n.text === 'arguments') found = true;
+    ts.forEachChild(n, visit);
+  })(fn);
+  return found;
 }
 
 /**

@@ -142,11 +142,22 @@ function unionOf(checker, values) {
   }
   const real = [...parts].filter((x) => x !== 'null' && x !== 'undefined');
   if (emptyArray && !real.some((x) => x.endsWith('[]'))) return null;
-  if (!real.length || parts.size > 4) return null;
+  // `unknown` absorbs every other member of a union
+  if (!real.length || parts.size > 4 || parts.has('unknown')) return null;
   return [...parts].map((x) => (/=>/.test(x) ? `(${x})` : x)).join(' | ');
 }
 
-/** Values a class property is given: its initializer and every `this.name = v` in the class (not in nested functions). */
+/** The function whose `this` parameter's type literal declares member `m`, or null. */
+function thisOf(m) {
+  const lit = m.parent, param = lit && lit.parent;
+  return ts.isTypeLiteralNode(lit) && param && ts.isParameter(param) && param.type === lit && ts.isIdentifier(param.name) &&
+    param.name.text === 'this' && param.parent.body ? param.parent : null;
+}
+
+/**
+ * Values a class property (or a member of a function's `this` type) is given: its initializer
+ * and every `this.name = v` in the class or function (not in nested functions).
+ */
 function propertyValues(cls, prop) {
   const name = prop.name.text, out = prop.initializer ? [prop.initializer] : [];
   (function visit(n) {
@@ -170,7 +181,8 @@ function variableValues(checker, sf, decl) {
 }
 
 /**
- * Class properties and variables annotated `any` or `unknown` get the union of what the code assigns them
+ * Class properties, members of a prototype-style constructor's `this` type and variables
+ * annotated `any` or `unknown` get the union of what the code assigns them
  * (`declare operator: any` assigned `m[1]` and `''`: `string`), where every value's type can be
  * written here; kept where neither this file's errors nor its importers' rise.
  */
@@ -182,6 +194,7 @@ function typeFromAssignments(project, rel) {
     if (n.type && (n.type.kind === ts.SyntaxKind.AnyKeyword || n.type.kind === ts.SyntaxKind.UnknownKeyword) && n.name && ts.isIdentifier(n.name)) {
       let values = null;
       if (ts.isPropertyDeclaration(n) && ts.isClassLike(n.parent)) values = propertyValues(n.parent, n);
+      else if (ts.isPropertySignature(n) && thisOf(n)) values = propertyValues(thisOf(n), n);
       else if (ts.isVariableDeclaration(n)) values = variableValues(checker, sf, n);
       const t = values && values.length ? unionOf(checker, values) : null;
       if (t) edits.push({ start: n.type.getStart(sf), end: n.type.getEnd(), text: t });

@@ -57,7 +57,7 @@ function seconds(count: number, unit: unknown) {
 }
 
 // a prototype-style constructor, called with `new`
-function Spec(this: { text: string; size: unknown }, text: unknown) {
+function Spec(this: { text: string; size: number }, text: unknown) {
   this.text = String(text);
   this.size = this.text.length;
 }
@@ -70,4 +70,28 @@ function spec(text: unknown) {
   return new (Spec as unknown as new (...args: Parameters<typeof Spec>) => ThisParameterType<typeof Spec>)(text);
 }
 
-export = { retry, firstLine, Box, wrap, boxedSize, read, sizeOf, seconds, Spec, spec };
+// a constructor that takes more than its parameters say
+function Range(this: { low: number; high: unknown }, low: unknown) {
+  this.low = Number(low);
+  this.high = arguments.length > 1 ? Number(arguments[1]) : this.low;
+}
+
+function range(low: unknown, high: unknown) {
+  return new (Range as unknown as new (...args: unknown[]) => ThisParameterType<typeof Range>)(low, (high));
+}
+
+// a constructor given an object of the parts a pattern matched
+var SIZE = /^(\d+)x(\d+)?$/;
+
+function size(text: string) {
+  var m = SIZE.exec(text);
+  if (!m) throw new Error('not a size: ' + text);
+  return new (Size as unknown as new (...args: Parameters<typeof Size>) => ThisParameterType<typeof Size>)({ width: m[1], height: m[2] });
+}
+
+function Size(this: { width: number; height: unknown }, parts: { width: string; height: string; }) {
+  this.width = +parts.width;
+  this.height = parts.height === undefined ? this.width : +parts.height;
+}
+
+export = { size, retry, firstLine, Box, wrap, boxedSize, read, sizeOf, seconds, Spec, spec, Range, range };

@@ -69,4 +69,28 @@ function spec(text) {
   return new Spec(text);
 }
 
-module.exports = { retry, firstLine, Box, wrap, boxedSize, read, sizeOf, seconds, Spec, spec };
+// a constructor that takes more than its parameters say
+function Range(low) {
+  this.low = Number(low);
+  this.high = arguments.length > 1 ? Number(arguments[1]) : this.low;
+}
+
+function range(low, high) {
+  return new Range(low, high);
+}
+
+// a constructor given an object of the parts a pattern matched
+var SIZE = /^(\d+)x(\d+)?$/;
+
+function size(text) {
+  var m = SIZE.exec(text);
+  if (!m) throw new Error('not a size: ' + text);
+  return new Size({ width: m[1], height: m[2] });
+}
+
+function Size(parts) {
+  this.width = +parts.width;
+  this.height = parts.height === undefined ? this.width : +parts.height;
+}
+
+module.exports = { size, retry, firstLine, Box, wrap, boxedSize, read, sizeOf, seconds, Spec, spec, Range, range };
