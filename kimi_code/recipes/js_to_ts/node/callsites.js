@@ -6,7 +6,7 @@
 // a parameter still typed `any` after the other passes gets the union of what its callers pass.
 const ts = require('typescript');
 const { bisectApply } = require('./batch');
-const { isWeak } = require('./weak');
+const { isWeak, nameKeys } = require('./weak');
 
 /**
  * The function (or class constructor) a call's callee names, through imports, object-literal
@@ -172,7 +172,7 @@ function typesFromCallSites(project, rel) {
       for (const m of weakMembers(p)) {
         see(seen, m, spread || i >= args.length ? null : memberType(checker, args[i], m.name.text));
       }
-      if (!weakish(p.type) || p.dotDotDotToken) return;
+      if (!(weakish(p.type) || (p.type && ts.isTypeLiteralNode(p.type))) || p.dotDotDotToken) return;
       see(seen, p, spread ? null : i < args.length ? argumentType(checker, args[i]) : 'undefined');
     });
   });
@@ -184,4 +184,46 @@ function typesFromCallSites(project, rel) {
   return bisectApply(project, rel, edits, (now, before) => now <= before);
 }
 
-module.exports = { optionalFromCallSites, typesFromCallSites, calleeDeclaration, argumentType };
+/** The parameters of `sf`'s functions (not of function types) keyed by name and ordinal. */
+const valueParamKeys = (sf) => nameKeys(sf, ts.isParameter, { skipTypes: true });
+
+/** Whether function `fn` is an argument of a call or `new` (its parameters may be typed by the callee). */
+function isCallback(fn) {
+  let use = fn;
+  while (use.parent && ts.isParenthesizedExpression(use.parent)) use = use.parent;
+  const call = use.parent;
+  return !!call && (ts.isCallExpression(call) || ts.isNewExpression(call)) && call.expression !== use;
+}
+
+/** Whether the callee's type gives parameter `p` of callback `fn` a type of its own (not `any`, `unknown` or a type parameter). */
+function contextTypes(checker, fn, p) {
+  const ctx = checker.getContextualType(fn), sigs = ctx ? ctx.getCallSignatures() : [];
+  const i = fn.parameters.filter((q) => !(ts.isIdentifier(q.name) && q.name.text === 'this')).indexOf(p);
+  if (sigs.length !== 1 || i < 0 || i >= sigs[0].parameters.length) return false;
+  const d = sigs[0].declaration && sigs[0].declaration.parameters && sigs[0].declaration.parameters[i];
+  if (d && d.dotDotDotToken) return false;
+  const t = checker.getTypeOfSymbolAtLocation(sigs[0].parameters[i], fn);
+  return !(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter));
+}
+
+/**
+ * Drop the weak annotation (`any`, `unknown`, `string | any[]`, or the member shape inference
+ * from usage wrote) of a parameter of a function passed as an argument (`set.filter((c:
+ * any[]) => ...)`) where the callee's own type gives it a real one (`Comparator[]` of a
+ * `Comparator[][]`): the annotation was written while the callee's types were unknown, and now
+ * only hides that type. Kept where the file's errors do not rise.
+ */
+function contextualParams(project, rel) {
+  if (!/\b(any|unknown)\b/.test(project.text(rel))) return 0;
+  const sf = project.sourceFile(rel), checker = project.program().getTypeChecker(), edits = [];
+  for (const [p] of valueParamKeys(sf)) {
+    const fn = p.parent;
+    if (!(weakish(p.type) || (p.type && ts.isTypeLiteralNode(p.type))) || p.dotDotDotToken || !ts.isIdentifier(p.name) || p.name.text === 'this' || p.questionToken || p.initializer) continue;
+    if ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && isCallback(fn) && contextTypes(checker, fn, p)) {
+      edits.push({ start: p.name.getEnd(), end: p.type.getEnd(), text: '' });
+    }
+  }
+  return bisectApply(project, rel, edits, (now, before) => now <= before);
+}
+
+module.exports = { optionalFromCallSites, typesFromCallSites, contextualParams, calleeDeclaration, argumentType };

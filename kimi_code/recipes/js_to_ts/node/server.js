@@ -17,7 +17,7 @@ const { duckTypes } = require('./duck');
 const { memberShapes } = require('./members');
 const { typeFromEvidence, typeFromAssignments } = require('./evidence');
 const { tightenCasts } = require('./casts');
-const { typesFromCallSites } = require('./callsites');
+const { typesFromCallSites, contextualParams } = require('./callsites');
 const { untypedDeclarations, jsxDeclaration } = require('./declarations');
 const { bisectApply } = require('./batch');
 
@@ -66,7 +66,8 @@ const OPS = {
   polish(req) {
     const p = need();
     if (!/\b(any|unknown)\b/.test(file(p, req.path))) return { text: p.text(req.path), used: {}, errors: p.errorCount(req.path) };
-    const used = { fromCalls: typesFromCallSites(p, req.path), refined: refineAny(p, req.path, 'polish') };
+    const used = { fromCalls: typesFromCallSites(p, req.path), contextual: contextualParams(p, req.path) };
+    used.refined = refineAny(p, req.path, 'polish');
     used.chains = refineChains(p, req.path);
     used.classes = duckTypes(p, req.path);
     used.members = memberShapes(p, req.path);

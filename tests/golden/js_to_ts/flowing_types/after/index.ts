@@ -10,7 +10,7 @@ function describe(p: Point, label: string) {
 // `best` starts as null and is assigned in a callback: its type is the union
 function farthest(points: Point[]) {
   let best: { norm: () => number; } | null = null;
-  points.forEach(function (p: { norm: () => number; }) {
+  points.forEach(function (p) {
     if (!best || best.norm() < p.norm()) {
       best = p;
     }
