@@ -18,9 +18,10 @@ function expectedTypes(checker, sf, decl) {
       const ctx = checker.getContextualType(m);
       if (ctx && !(ctx.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) {
         const s = checker.typeToString(checker.getNonNullableType(ctx), undefined, FLAGS);
-        if (s.length < 120 && !/\bany\b|\bnever\b|^\{\}$|^T\b|typeof /.test(s)) {
-          // a type another module declares but does not export is named through the callee
-          const named = nameable(checker, m, s) ? s : argumentType(checker, m);
+        if (!/\bany\b|\bnever\b|^\{\}$|^T\b|typeof /.test(s)) {
+          // a type another module declares but does not export, or too long to repeat here
+          // (an options object's members), is named through the callee
+          const named = s.length < 120 && nameable(checker, m, s) ? s : argumentType(checker, m);
           if (named) seen.set(named, (seen.get(named) || 0) + 1);
         }
       }
