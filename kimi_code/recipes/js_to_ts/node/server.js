@@ -17,6 +17,7 @@ const { duckTypes } = require('./duck');
 const { memberShapes } = require('./members');
 const { typeFromEvidence, typeFromAssignments } = require('./evidence');
 const { tightenCasts } = require('./casts');
+const { optionalFromTests } = require('./optional');
 const { typesFromCallSites, contextualParams } = require('./callsites');
 const { untypedDeclarations, jsxDeclaration } = require('./declarations');
 const { bisectApply } = require('./batch');
@@ -74,6 +75,7 @@ const OPS = {
     used.evidence = typeFromEvidence(p, req.path);
     used.assigned = typeFromAssignments(p, req.path);
     used.unknown = narrowAny(p, req.path, { rest: true });
+    used.optional = optionalFromTests(p, req.path);
     Object.assign(used, tightenCasts(p, req.path, { added: true }));
     return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
   },

@@ -4,7 +4,7 @@
  * @param {string|undefined} char One character.
  * @returns {boolean} Whether it is an ASCII digit.
  */
-const isDigit = (char: string | undefined): boolean => char !== undefined && char >= '0' && char <= '9';
+const isDigit = (char?: string | undefined): boolean => char !== undefined && char >= '0' && char <= '9';
 
 function Node(this: { value: unknown; next: unknown }, value: unknown) {
   this.value = value;

@@ -4,7 +4,7 @@ class Counter {
   declare count: number;
   declare label: string;
   declare history: number[];
-  constructor(start: number) {
+  constructor(start?: number) {
     this.count = start || 0;
     this.label = 'counter';
     this.history = [];

@@ -31,7 +31,7 @@ class Box {
   }
 }
 
-function wrap(value: unknown, boxed: boolean) {
+function wrap(value: unknown, boxed?: boolean) {
   return boxed ? new Box(value) : String(value);
 }
 
@@ -40,7 +40,7 @@ function boxedSize(value: unknown) {
 }
 
 // `read` may return null
-function read(text: unknown) {
+function read(text?: unknown) {
   return text ? new Box(text) : null;
 }
 
@@ -89,7 +89,7 @@ function size(text: string) {
   return new (Size as unknown as new (...args: Parameters<typeof Size>) => ThisParameterType<typeof Size>)({ width: m[1], height: m[2] });
 }
 
-function Size(this: { width: number; height: unknown }, parts: { width: string; height: string; }) {
+function Size(this: { width: number; height: unknown }, parts: { width: string; height?: string; }) {
   this.width = +parts.width;
   this.height = parts.height === undefined ? this.width : +parts.height;
 }

@@ -1,0 +1,120 @@
+'use strict';
+// Optional parameters and members from the function's own tests (Node helper, polish round).
+// In JavaScript every argument may be left out, and a function that checks for that
+// (`if (!opts) return defaults`, `typeof opts.depth === 'number' ? opts.depth : 5`) says its
+// callers may leave it out. Inference from usage writes such parameters, and the members of
+// the options objects it infers, as required, so a TypeScript caller passing fewer arguments
+// or a partial options object gets errors the JavaScript never had. A parameter the function
+// tests for absence becomes optional (`opts?`) where every parameter after it is, and a member
+// of a parameter's type literal whose reads are tested becomes optional (`depth?`); each is
+// kept where neither this file's errors nor its importers' rise.
+const ts = require('typescript');
+const { acceptAlong, bisectApply, importers } = require('./batch');
+const { liftParens } = require('./casts');
+const { calleeDeclaration } = require('./callsites');
+
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken,
+]);
+
+/** Whether `e` is `undefined`, `void 0` or `null`, or `true`/`false` (`opts.dots === true` holds for a missing one too). */
+function isAbsentOrFlag(e) {
+  e = liftParens(e);
+  return (ts.isIdentifier(e) && e.text === 'undefined') || ts.isVoidExpression(e) || e.kind === ts.SyntaxKind.NullKeyword ||
+    e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword;
+}
+
+/**
+ * Whether the read `e` tests whether the value is there: `!e`, `typeof e`, `e === undefined`
+ * (or `null`, `void 0`, `true`, `false`), `e ?? d`, `e || d`, `e` as the condition of an `if`
+ * or `?:`, or passed on as an argument the callee's parameter leaves optional.
+ */
+function tested(checker, e) {
+  const use = liftParens(e), p = use.parent;
+  if (!p) return false;
+  const param = passedTo(checker, use);
+  if (param) return !!(param.questionToken || param.initializer);
+  if (ts.isTypeOfExpression(p)) return true;
+  if (ts.isPrefixUnaryExpression(p) && p.operator === ts.SyntaxKind.ExclamationToken) return true;
+  if ((ts.isIfStatement(p) || ts.isConditionalExpression(p)) && p.condition === use) return true;
+  if (ts.isBinaryExpression(p)) {
+    const op = p.operatorToken.kind;
+    if (EQUALITY.has(op)) return isAbsentOrFlag(p.left === use ? p.right : p.left);
+    return (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) && p.left === use;
+  }
+  return false;
+}
+
+/** The parameter of a function of the project that argument `use` is passed to, or null. */
+function passedTo(checker, use) {
+  const p = use.parent;
+  if (!p || !(ts.isCallExpression(p) || ts.isNewExpression(p)) || p.expression === use) return null;
+  const callee = calleeDeclaration(checker, p.expression), i = (p.arguments || []).indexOf(use);
+  return callee && i >= 0 ? callee.parameters.filter((q) => !(ts.isIdentifier(q.name) && q.name.text === 'this'))[i] || null : null;
+}
+
+/** The reads of parameter `param` (identifier `name`) in its function, not where it is assigned. */
+function reads(checker, param) {
+  const sym = checker.getSymbolAtLocation(param.name), out = [];
+  (function visit(n) {
+    if (ts.isIdentifier(n) && n !== param.name && checker.getSymbolAtLocation(n) === sym) out.push(n);
+    ts.forEachChild(n, visit);
+  })(param.parent.body);
+  return out;
+}
+
+/** The edits: `?` after each parameter tested for absence (trailing ones only) and each tested member of a parameter's type literal. */
+function optionalEdits(checker, sf) {
+  const edits = [];
+  (function visit(n) {
+    if (ts.isFunctionLike(n) && n.body && n.parameters) {
+      const params = n.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
+      let trailing = true;
+      for (const p of [...params].reverse()) {
+        if (!ts.isIdentifier(p.name) || p.dotDotDotToken) { trailing = !!p.dotDotDotToken && trailing; continue; }
+        const uses = reads(checker, p);
+        const optional = !!(p.questionToken || p.initializer);
+        if (!optional && trailing && p.type && uses.some((u) => tested(checker, u))) edits.push({ start: p.name.getEnd(), end: p.name.getEnd(), text: '?' });
+        else if (!optional) trailing = false;
+        if (p.type && ts.isTypeLiteralNode(p.type)) edits.push(...memberEdits(checker, p.type, uses));
+      }
+    }
+    ts.forEachChild(n, visit);
+  })(sf);
+  return edits;
+}
+
+/**
+ * `?` after each required member of `literal` some read of which (`opts.depth` from `uses` of
+ * `opts`) is tested, or which the function's callee leaves optional where the whole value is
+ * passed on (`normalize(opts)` with `normalize(opts?: { depth?: number })`).
+ */
+function memberEdits(checker, literal, uses) {
+  const out = [], passedOptional = new Set();
+  for (const u of uses) {
+    const q = passedTo(checker, liftParens(u));
+    if (q && q.type && ts.isTypeLiteralNode(q.type)) {
+      for (const m of q.type.members) if (ts.isPropertySignature(m) && m.questionToken && ts.isIdentifier(m.name)) passedOptional.add(m.name.text);
+    }
+  }
+  for (const m of literal.members) {
+    if (!ts.isPropertySignature(m) || m.questionToken || !ts.isIdentifier(m.name)) continue;
+    const name = m.name.text;
+    const memberReads = uses.map((u) => u.parent).filter((p) => ts.isPropertyAccessExpression(p) && p.name.text === name);
+    if (passedOptional.has(name) || memberReads.some((r) => tested(checker, r))) out.push({ start: m.name.getEnd(), end: m.name.getEnd(), text: '?' });
+  }
+  return out;
+}
+
+/** Make the parameters and members `rel`'s functions test for absence optional, where that compiles; returns how many. */
+function optionalFromTests(project, rel) {
+  const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
+  const edits = optionalEdits(checker, sf);
+  if (!edits.length) return 0;
+  const kept = bisectApply(project, rel, edits, acceptAlong(project, importers(project, rel)));
+  // a parameter passed on to one just made optional may now be optional too: once more
+  return kept ? kept + optionalFromTests(project, rel) : 0;
+}
+
+module.exports = { optionalFromTests };
