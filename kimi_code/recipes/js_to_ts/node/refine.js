@@ -9,13 +9,29 @@ const { nameable } = require('./names');
 
 const FLAGS = ts.TypeFormatFlags.NoTruncation;
 
+/**
+ * For an argument of `f.call(thisArg, ...)`, the type of `f`'s parameter it is passed to (the
+ * compiler's contextual type there is `any`: `call` is generic over what it passes on); null
+ * for any other use, or when `f` has not one plain signature.
+ */
+function callParameterType(checker, m) {
+  const call = m.parent;
+  if (!call || !ts.isCallExpression(call) || call.expression === m || !ts.isPropertyAccessExpression(call.expression) ||
+      call.expression.name.text !== 'call') return null;
+  const i = call.arguments.indexOf(m) - 1, sigs = checker.getTypeAtLocation(call.expression.expression).getCallSignatures();
+  if (i < 0 || sigs.length !== 1 || sigs[0].getTypeParameters() || i >= sigs[0].parameters.length) return null;
+  const d = sigs[0].declaration && sigs[0].declaration.parameters && sigs[0].declaration.parameters.filter((q) => !(ts.isIdentifier(q.name) && q.name.text === 'this'))[i];
+  if (!d || d.dotDotDotToken) return null;
+  return checker.getTypeOfSymbolAtLocation(sigs[0].parameters[i], call);
+}
+
 function expectedTypes(checker, sf, decl) {
   const sym = checker.getSymbolAtLocation(decl.name);
   const scope = ts.findAncestor(decl.parent, (p) => ts.isFunctionLike(p) || ts.isSourceFile(p)) || sf;
   const seen = new Map();
   (function visit(m) {
     if (ts.isIdentifier(m) && m !== decl.name && checker.getSymbolAtLocation(m) === sym) {
-      const ctx = checker.getContextualType(m);
+      const ctx = callParameterType(checker, m) || checker.getContextualType(m);
       if (ctx && !(ctx.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) {
         const s = checker.typeToString(checker.getNonNullableType(ctx), undefined, FLAGS);
         if (!/\bany\b|\bnever\b|^\{\}$|^T\b|typeof /.test(s)) {

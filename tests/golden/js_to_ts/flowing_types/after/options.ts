@@ -19,4 +19,13 @@ function split(text: string, opts?: { delimiter?: unknown; depth?: unknown; allo
   return text.split(options.delimiter).slice(0, options.parameterLimit);
 }
 
-export = { split: split };
+function pad(width: number) {
+  return ' '.repeat(width);
+}
+
+// passed on through Function.prototype.call
+function indent(depth: number) {
+  return pad.call(null, depth);
+}
+
+export = { split: split, indent: indent };

@@ -19,4 +19,13 @@ function split(text, opts) {
   return text.split(options.delimiter).slice(0, options.parameterLimit);
 }
 
-module.exports = { split: split };
+function pad(width) {
+  return ' '.repeat(width);
+}
+
+// passed on through Function.prototype.call
+function indent(depth) {
+  return pad.call(null, depth);
+}
+
+module.exports = { split: split, indent: indent };
