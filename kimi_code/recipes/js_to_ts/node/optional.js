@@ -6,8 +6,9 @@
 // the options objects it infers, as required, so a TypeScript caller passing fewer arguments
 // or a partial options object gets errors the JavaScript never had. A parameter the function
 // tests for absence becomes optional (`opts?`) where every parameter after it is, and a member
-// of a parameter's type literal whose reads are tested becomes optional (`depth?`); each is
-// kept where neither this file's errors nor its importers' rise.
+// of a parameter's type literal whose reads are tested becomes optional (`depth?`; a member
+// inference typed `undefined` or `null` from such a test alone becomes `grouping?: unknown`);
+// each is kept where neither this file's errors nor its importers' rise.
 const ts = require('typescript');
 const { acceptAlong, bisectApply, importers } = require('./batch');
 const { liftParens } = require('./casts');
@@ -65,7 +66,7 @@ function reads(checker, param) {
 }
 
 /** The edits: `?` after each parameter tested for absence (trailing ones only) and each tested member of a parameter's type literal. */
-function optionalEdits(checker, sf) {
+function optionalEdits(checker, sf, plain) {
   const edits = [];
   (function visit(n) {
     if (ts.isFunctionLike(n) && n.body && n.parameters) {
@@ -77,7 +78,7 @@ function optionalEdits(checker, sf) {
         const optional = !!(p.questionToken || p.initializer);
         if (!optional && trailing && p.type && uses.some((u) => tested(checker, u))) edits.push({ start: p.name.getEnd(), end: p.name.getEnd(), text: '?' });
         else if (!optional) trailing = false;
-        if (p.type && ts.isTypeLiteralNode(p.type)) edits.push(...memberEdits(checker, p.type, uses));
+        if (p.type && ts.isTypeLiteralNode(p.type)) edits.push(...memberEdits(checker, p.type, uses, plain));
       }
     }
     ts.forEachChild(n, visit);
@@ -90,7 +91,7 @@ function optionalEdits(checker, sf) {
  * `opts`) is tested, or which the function's callee leaves optional where the whole value is
  * passed on (`normalize(opts)` with `normalize(opts?: { depth?: number })`).
  */
-function memberEdits(checker, literal, uses) {
+function memberEdits(checker, literal, uses, plain) {
   const out = [], passedOptional = new Set();
   for (const u of uses) {
     const q = passedTo(checker, liftParens(u));
@@ -102,19 +103,31 @@ function memberEdits(checker, literal, uses) {
     if (!ts.isPropertySignature(m) || m.questionToken || !ts.isIdentifier(m.name)) continue;
     const name = m.name.text;
     const memberReads = uses.map((u) => u.parent).filter((p) => ts.isPropertyAccessExpression(p) && p.name.text === name);
-    if (passedOptional.has(name) || memberReads.some((r) => tested(checker, r))) out.push({ start: m.name.getEnd(), end: m.name.getEnd(), text: '?' });
+    if (!passedOptional.has(name) && !memberReads.some((r) => tested(checker, r))) continue;
+    // `grouping: undefined` is what inference from usage reads off `opts.grouping === undefined`:
+    // the test says the member may be missing, not that it is never anything else
+    if (onlyAbsent(m.type) && !plain) out.push({ start: m.name.getEnd(), end: m.type.getEnd(), text: '?: unknown' });
+    else out.push({ start: m.name.getEnd(), end: m.name.getEnd(), text: '?' });
   }
   return out;
 }
 
-/** Make the parameters and members `rel`'s functions test for absence optional, where that compiles; returns how many. */
-function optionalFromTests(project, rel) {
+/** Whether type node `t` is `undefined` or `null` alone. */
+function onlyAbsent(t) {
+  return !!t && (t.kind === ts.SyntaxKind.UndefinedKeyword || (ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword));
+}
+
+/**
+ * Make the parameters and members `rel`'s functions test for absence optional, where that
+ * compiles; returns how many. A second round makes optional what is passed on to a parameter
+ * the first made optional, and tries a plain `?` where `?: unknown` was refused.
+ */
+function optionalFromTests(project, rel, round = 0) {
   const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
-  const edits = optionalEdits(checker, sf);
+  const edits = optionalEdits(checker, sf, round > 0);
   if (!edits.length) return 0;
   const kept = bisectApply(project, rel, edits, acceptAlong(project, importers(project, rel)));
-  // a parameter passed on to one just made optional may now be optional too: once more
-  return kept ? kept + optionalFromTests(project, rel) : 0;
+  return round > 0 ? kept : kept + optionalFromTests(project, rel, 1);
 }
 
 module.exports = { optionalFromTests };
