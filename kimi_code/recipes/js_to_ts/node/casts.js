@@ -368,18 +368,20 @@ function isEntityName(e) {
 
 /**
  * The object shape a parameter's uses in its function need: `{ a: unknown; m(...args: unknown[]): unknown }`
- * from `p.a` and `p.m(...)`; null when some use is not a plain property access.
+ * from `p.a` and `p.m(...)` (members optional where `p = p || {}` defaults it); null when some
+ * use is not a plain property access.
  */
 function usedShape(sf, fn, name) {
   const members = new Map();
-  let plain = true;
+  let plain = true, defaulted = false;
   (function visit(m) {
     // nested ordinary functions have their own `this`
     if (name === 'this' && m !== fn && (ts.isFunctionDeclaration(m) || ts.isFunctionExpression(m))) return;
     const isRef = name === 'this' ? m.kind === ts.SyntaxKind.ThisKeyword : ts.isIdentifier(m) && m.text === name;
     if (isRef && !(m.parent && ts.isParameter(m.parent) && m.parent.name === m)) {
       const p = m.parent;
-      if (p && ts.isPropertyAccessExpression(p) && p.expression === m && IDENT.test(p.name.text)) {
+      if (selfDefault(m, name)) defaulted = true;
+      else if (p && ts.isPropertyAccessExpression(p) && p.expression === m && IDENT.test(p.name.text)) {
         const called = p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p;
         const prev = members.get(p.name.text);
         members.set(p.name.text, called && prev !== 'value' ? 'call' : 'value');
@@ -388,8 +390,19 @@ function usedShape(sf, fn, name) {
     ts.forEachChild(m, visit);
   })(fn.body || fn);
   if (!plain || !members.size || members.size > 12) return null;
-  const parts = [...members].map(([k, kind]) => (kind === 'call' ? `${k}(...args: unknown[]): unknown` : `${k}: unknown`));
+  // a value defaulted to `{}` may have none of its members
+  const q = defaulted ? '?' : '';
+  const parts = [...members].map(([k, kind]) => (kind === 'call' ? `${k}${q}(...args: unknown[]): unknown` : `${k}${q}: unknown`));
   return `{ ${parts.join('; ')} }`;
+}
+
+/** Whether `m` is the target of `name = name || {}` (an options object defaulted to an empty one). */
+function selfDefault(m, name) {
+  const a = m.parent;
+  if (!a || !ts.isBinaryExpression(a) || a.left !== m || a.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+  const r = liftParens(a.right);
+  return ts.isBinaryExpression(r) && (r.operatorToken.kind === ts.SyntaxKind.BarBarToken || r.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken) &&
+    ts.isIdentifier(r.left) && r.left.text === name && ts.isObjectLiteralExpression(liftParens(r.right)) && !liftParens(r.right).properties.length;
 }
 
 /**

@@ -1,0 +1,48 @@
+"""Parameter shapes from their uses (`node/casts.js` `tightenCasts`, `shapeParams`), on tsc 5.
+
+A parameter still typed `any` whose uses are member reads gets the object type those reads
+need; an options object the function defaults to `{}` (`options = options || {}`) gets them
+as optional members.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jstsnode import run_node
+
+SCRIPT = r"""
+const { Project } = require('./project');
+const { tightenCasts } = require('./casts');
+const [root, source] = process.argv.slice(1);
+const p = new Project(root);
+p.update({ 'a.ts': source });
+const used = tightenCasts(p, 'a.ts');
+process.stdout.write(JSON.stringify({ used, errors: p.errorCount('a.ts'), text: p.text('a.ts') }));
+"""
+
+SOURCE = """export function coerce(text: string, options: any) {
+  options = options || {};
+  const trimmed = options.trim ? text.trim() : text;
+  return options.upper ? trimmed.toUpperCase() : trimmed;
+}
+
+export function label(item: any) {
+  return item.name ? String(item.name) : String(item.id);
+}
+
+export function reset(state: any) {
+  state = state || { count: 0 };
+  return state.count;
+}
+"""
+
+
+def test_an_options_object_defaulted_to_empty_gets_optional_members(tmp_path: Path) -> None:
+    result = run_node(SCRIPT, str(tmp_path), SOURCE)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    assert "function coerce(text: string, options: { trim?: unknown; upper?: unknown })" in text
+    assert "function label(item: { name: unknown; id: unknown })" in text
+    # defaulted to something other than `{}`: not a plain use, the any stays
+    assert "function reset(state: any)" in text
