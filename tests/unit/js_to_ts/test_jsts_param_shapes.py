@@ -46,3 +46,36 @@ def test_an_options_object_defaulted_to_empty_gets_optional_members(tmp_path: Pa
     assert "function label(item: { name: unknown; id: unknown })" in text
     # defaulted to something other than `{}`: not a plain use, the any stays
     assert "function reset(state: any)" in text
+
+
+NARROW = r"""
+const { Project } = require('./project');
+const { narrowAny } = require('./types');
+const [root, source] = process.argv.slice(1);
+const p = new Project(root);
+p.update({ 'a.ts': source });
+const changed = narrowAny(p, 'a.ts');
+const errors = p.errorCount('a.ts');
+process.stdout.write(JSON.stringify({ changed, errors, text: p.text('a.ts') }));
+"""
+
+WORKER = """type Done = (err: unknown) => void;
+
+export function run(ctx: object, worker: { (arg: unknown, done: Done): void; call?: any; }) {
+  worker.call(ctx, 1, (err: unknown) => err);
+}
+
+export function keep(o: { call?: any; name: string }) {
+  return o.call;
+}
+"""
+
+
+def test_a_function_type_drops_the_call_member_inference_wrote(tmp_path: Path) -> None:
+    result = run_node(NARROW, str(tmp_path), WORKER)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    # every function has `call`, typed by its own signature
+    assert "worker: { (arg: unknown, done: Done): void; }" in text
+    # not a function type: an ordinary member, narrowed like any other
+    assert "o: { call?: unknown; name: string }" in text

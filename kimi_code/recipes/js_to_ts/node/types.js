@@ -153,7 +153,18 @@ function written(e) {
 }
 
 /**
- * Every `any` keyword in the file that can become `unknown` without new errors does; with
+ * Whether `m` is a `call`, `apply` or `bind` member of a type literal with a call signature:
+ * inference from usage writes `call?: any` for `worker.call(ctx, x)`, but every function has
+ * those members, typed by its own signature.
+ */
+function functionMember(m) {
+  return ts.isPropertySignature(m) && ts.isIdentifier(m.name) && /^(call|apply|bind)$/.test(m.name.text) &&
+    ts.isTypeLiteralNode(m.parent) && m.parent.members.some(ts.isCallSignatureDeclaration);
+}
+
+/**
+ * Every `any` keyword in the file that can become `unknown` without new errors does (a
+ * `call?: any` member of a function type literal is dropped instead, see `functionMember`); with
  * `rest`, a rest parameter's `any` becomes `unknown[]`. That one waits for the polish round:
  * inference from usage in the files not yet typed reads an argument passed to an `unknown`
  * parameter as a use of type `unknown` (semver's `debug(...args)`, called with every token
@@ -167,7 +178,9 @@ function narrowAny(project, rel, { rest = false } = {}) {
     // `(x as unknown).p`, `(x as unknown)[k]`, `(x as unknown)()` never compile: not tried
     // nor `(x as unknown) = v`: a cast on what is written hides the same unchecked write as
     // `as any` does, so it stays `any` (and is counted as one)
-    if (n.kind === ts.SyntaxKind.AnyKeyword && !(ts.isAsExpression(n.parent) && (accessed(liftParens(n.parent)) || written(liftParens(n.parent))))) {
+    if (n.kind === ts.SyntaxKind.AnyKeyword && functionMember(n.parent)) {
+      edits.push({ start: n.parent.pos, end: n.parent.getEnd(), text: '' });
+    } else if (n.kind === ts.SyntaxKind.AnyKeyword && !(ts.isAsExpression(n.parent) && (accessed(liftParens(n.parent)) || written(liftParens(n.parent))))) {
       const isRest = ts.isParameter(n.parent) && n.parent.dotDotDotToken && n.parent.type === n;
       const param = ts.isArrayTypeNode(n.parent) && ts.findAncestor(n.parent, (a) => !ts.isTypeNode(a));
       const element = !!param && ts.isParameter(param) && indexesWithElements(param);
