@@ -147,6 +147,9 @@ function see(seen, key, t) {
 
 /** The union of the types `types` names (null when none or too many); with `undefined` when one is, unless `optional`. */
 function unionText(types, optional) {
+  // a union of unions is flattened (`string | number` and `number`: `string | number`)
+  const flat = [...types].flatMap((t) => (/[(<{=[]/.test(t) ? [t] : t.split(' | ')));
+  types = new Set(flat);
   const parts = [...types].filter((t) => t !== 'undefined');
   // `unknown` absorbs every other member of a union
   if (!parts.length || parts.length > 4 || parts.includes('unknown')) return null;
