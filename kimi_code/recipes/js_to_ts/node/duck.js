@@ -3,7 +3,9 @@
 // classes has (Node helper): `(a, b) => a.semver.compare(b.semver) || a.operator` reads
 // `semver` and `operator`, which class Comparator declares, so `a: Comparator` is tried.
 // The class is named as the file sees it (a local or imported name, or an import type), and
-// a candidate is kept only where the file's error count does not rise.
+// a candidate is kept only where the file's error count does not rise. Not when every member
+// read is one of the class's boolean flags: `options.loose` and `options.includePrerelease`
+// read an options object, though class Range copies both flags from one.
 const path = require('path');
 const ts = require('typescript');
 
@@ -19,13 +21,22 @@ function projectClasses(project, checker) {
       if (ts.isClassDeclaration(n) && n.name) {
         const symbol = checker.getSymbolAtLocation(n.name);
         const type = symbol && checker.getDeclaredTypeOfSymbol(symbol);
-        if (type) out.push({ symbol, file: sf.fileName, members: new Set(type.getProperties().map((p) => p.name)) });
+        if (type) {
+          const flags = new Set(type.getProperties().filter((p) => isFlag(checker, p, n)).map((p) => p.name));
+          out.push({ symbol, file: sf.fileName, members: new Set(type.getProperties().map((p) => p.name)), flags });
+        }
       }
       if (!ts.isSourceFile(n) && !ts.isModuleBlock(n)) return;
       ts.forEachChild(n, visit);
     })(sf);
   }
   return out;
+}
+
+/** Whether class member `p` is a boolean (`loose`, `includePrerelease`). */
+function isFlag(checker, p, at) {
+  const t = checker.getTypeOfSymbolAtLocation(p, at);
+  return !!(t.flags & ts.TypeFlags.BooleanLike) || (t.isUnion() && t.types.every((u) => u.flags & ts.TypeFlags.BooleanLike));
 }
 
 /** Member names read on the parameter (`p.x`, `p.x()`); null when fewer than two. */
@@ -47,7 +58,8 @@ function typeName(checker, sf, cls) {
   const local = checker.getSymbolsInScope(sf, ts.SymbolFlags.Type | ts.SymbolFlags.Alias).find((s) => s.name === name);
   if (local) {
     const target = local.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(local) : local;
-    if (target === cls.symbol) return name;
+    // an exported class is in scope as its local symbol
+    if (target === cls.symbol || checker.getExportSymbolOfSymbol(target) === cls.symbol) return name;
     return null; // another type has that name here
   }
   if (sf.fileName === cls.file) return null;
@@ -83,7 +95,9 @@ function duckTypes(project, rel) {
       if (!target) ts.forEachChild(n, visit);
     })(sf);
     if (!target) break;
-    const fits = classes.filter((c) => [...names].every((m) => c.members.has(m))).sort((a, b) => a.members.size - b.members.size);
+    // a value of which only boolean flags are read is an options object, whatever class also has them
+    const fits = classes.filter((c) => [...names].every((m) => c.members.has(m)) && ![...names].every((m) => c.flags.has(m)))
+      .sort((a, b) => a.members.size - b.members.size);
     const text = sf.text, errs = project.errorCount(rel);
     for (const cls of fits.slice(0, 2)) {
       const t = typeName(checker, sf, cls);
