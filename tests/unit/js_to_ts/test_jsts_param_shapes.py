@@ -79,3 +79,40 @@ def test_a_function_type_drops_the_call_member_inference_wrote(tmp_path: Path) -
     assert "worker: { (arg: unknown, done: Done): void; }" in text
     # not a function type: an ordinary member, narrowed like any other
     assert "o: { call?: unknown; name: string }" in text
+
+
+OPTIONAL = r"""
+const { Project } = require('./project');
+const { optionalFromTests } = require('./optional');
+const [root, source] = process.argv.slice(1);
+const p = new Project(root);
+p.update({ 'a.ts': source });
+const kept = optionalFromTests(p, 'a.ts');
+process.stdout.write(JSON.stringify({ kept, errors: p.errorCount('a.ts'), text: p.text('a.ts') }));
+"""
+
+TESTED = """export function pick(
+  text: string,
+  opts: { depth: number; sep: undefined; name: string },
+) {
+  if (!opts) return text;
+  const depth = typeof opts.depth === 'number' ? opts.depth : 5;
+  const sep = opts.sep === undefined ? ',' : String(opts.sep);
+  return text.split(sep).slice(0, depth).join(opts.name);
+}
+
+export function named(name: string) {
+  if (!name) throw new TypeError('a name is required');
+  return name.trim();
+}
+"""
+
+
+def test_what_a_function_tests_for_absence_is_optional(tmp_path: Path) -> None:
+    result = run_node(OPTIONAL, str(tmp_path), TESTED)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    # `name` is read untested: it stays required
+    assert "opts?: { depth?: number; sep?: unknown; name: string }" in text
+    # a check that throws says the argument must be there
+    assert "function named(name: string)" in text

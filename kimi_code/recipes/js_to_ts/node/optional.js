@@ -8,7 +8,8 @@
 // tests for absence becomes optional (`opts?`) where every parameter after it is, and a member
 // of a parameter's type literal whose reads are tested becomes optional (`depth?`; a member
 // inference typed `undefined` or `null` from such a test alone becomes `grouping?: unknown`);
-// each is kept where neither this file's errors nor its importers' rise.
+// each is kept where neither this file's errors nor its importers' rise. A test whose `if`
+// throws (`if (!name) throw new TypeError(...)`) says the opposite and is not counted.
 const ts = require('typescript');
 const { acceptAlong, bisectApply, importers } = require('./batch');
 const { liftParens } = require('./casts');
@@ -33,7 +34,7 @@ function isAbsentOrFlag(e) {
  */
 function tested(checker, e) {
   const use = liftParens(e), p = use.parent;
-  if (!p) return false;
+  if (!p || guardsThrow(use)) return false;
   const param = passedTo(checker, use);
   if (param) return !!(param.questionToken || param.initializer);
   if (ts.isTypeOfExpression(p)) return true;
@@ -47,12 +48,27 @@ function tested(checker, e) {
   return false;
 }
 
+/**
+ * Whether `use` is in the condition of an `if` that throws (`if (!opts) throw new TypeError(...)`):
+ * a check that the value is there, which says the caller must pass it.
+ */
+function guardsThrow(use) {
+  let n = use;
+  while (n.parent && !ts.isStatement(n.parent) && !ts.isFunctionLike(n.parent)) n = n.parent;
+  const s = n.parent;
+  if (!s || !ts.isIfStatement(s) || s.expression !== n) return false;
+  const then = ts.isBlock(s.thenStatement) ? s.thenStatement.statements[0] : s.thenStatement;
+  return !!then && ts.isThrowStatement(then);
+}
+
 /** The parameter of a function of the project that argument `use` is passed to, or null. */
 function passedTo(checker, use) {
   const p = use.parent;
   if (!p || !(ts.isCallExpression(p) || ts.isNewExpression(p)) || p.expression === use) return null;
   const callee = calleeDeclaration(checker, p.expression), i = (p.arguments || []).indexOf(use);
-  return callee && i >= 0 ? callee.parameters.filter((q) => !(ts.isIdentifier(q.name) && q.name.text === 'this'))[i] || null : null;
+  // a library's optional parameter says nothing of what the project's own code may leave out
+  if (!callee || callee.getSourceFile().isDeclarationFile) return null;
+  return i >= 0 ? callee.parameters.filter((q) => !(ts.isIdentifier(q.name) && q.name.text === 'this'))[i] || null : null;
 }
 
 /** The reads of parameter `param` (identifier `name`) in its function, not where it is assigned. */
