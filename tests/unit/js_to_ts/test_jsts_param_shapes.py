@@ -116,3 +116,16 @@ def test_what_a_function_tests_for_absence_is_optional(tmp_path: Path) -> None:
     assert "opts?: { depth?: number; sep?: unknown; name: string }" in text
     # a check that throws says the argument must be there
     assert "function named(name: string)" in text
+
+
+KINDS = """export function h(type: string | ((p: object) => unknown), props: object) {
+  if (typeof type === 'function') return type({ ...props });
+  return { type, props: props || {} };
+}
+"""
+
+
+def test_telling_kinds_apart_does_not_make_a_parameter_optional(tmp_path: Path) -> None:
+    result = run_node(OPTIONAL, str(tmp_path), KINDS)
+    text = str(result["text"])
+    assert "function h(type: string | ((p: object) => unknown), props?: object)" in text

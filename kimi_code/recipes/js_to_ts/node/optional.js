@@ -28,16 +28,19 @@ function isAbsentOrFlag(e) {
 }
 
 /**
- * Whether the read `e` tests whether the value is there: `!e`, `typeof e`, `e === undefined`
- * (or `null`, `void 0`, `true`, `false`), `e ?? d`, `e || d`, `e` as the condition of an `if`
- * or `?:`, or passed on as an argument the callee's parameter leaves optional.
+ * Whether the read `e` tests whether the value is there: `!e`, `typeof e === 'undefined'` (of
+ * a `member` any `typeof`), `e === undefined` (or `null`, `void 0`, `true`, `false`), `e ?? d`,
+ * `e || d`, `e` as the condition of an `if` or `?:`, or passed on as an argument the callee's
+ * parameter leaves optional.
  */
-function tested(checker, e) {
+function tested(checker, e, member = false) {
   const use = liftParens(e), p = use.parent;
   if (!p || guardsThrow(use)) return false;
   const param = passedTo(checker, use);
   if (param) return !!(param.questionToken || param.initializer);
-  if (ts.isTypeOfExpression(p)) return true;
+  // `typeof type === 'function'` tells kinds of argument apart; an option's type is checked
+  // before its default is taken (`typeof opts.depth === 'number' ? opts.depth : 5`)
+  if (ts.isTypeOfExpression(p)) return member || comparedWith(p, 'undefined');
   if (ts.isPrefixUnaryExpression(p) && p.operator === ts.SyntaxKind.ExclamationToken) return true;
   if ((ts.isIfStatement(p) || ts.isConditionalExpression(p)) && p.condition === use) return true;
   if (ts.isBinaryExpression(p)) {
@@ -59,6 +62,14 @@ function guardsThrow(use) {
   if (!s || !ts.isIfStatement(s) || s.expression !== n) return false;
   const then = ts.isBlock(s.thenStatement) ? s.thenStatement.statements[0] : s.thenStatement;
   return !!then && ts.isThrowStatement(then);
+}
+
+/** Whether `typeof x` expression `t` is compared with the string `text`. */
+function comparedWith(t, text) {
+  const use = liftParens(t), b = use.parent;
+  if (!b || !ts.isBinaryExpression(b) || !EQUALITY.has(b.operatorToken.kind)) return false;
+  const other = liftParens(b.left === use ? b.right : b.left);
+  return ts.isStringLiteralLike(other) && other.text === text;
 }
 
 /** The parameter of a function of the project that argument `use` is passed to, or null. */
@@ -119,7 +130,7 @@ function memberEdits(checker, literal, uses, plain) {
     if (!ts.isPropertySignature(m) || m.questionToken || !ts.isIdentifier(m.name)) continue;
     const name = m.name.text;
     const memberReads = uses.map((u) => u.parent).filter((p) => ts.isPropertyAccessExpression(p) && p.name.text === name);
-    if (!passedOptional.has(name) && !memberReads.some((r) => tested(checker, r))) continue;
+    if (!passedOptional.has(name) && !memberReads.some((r) => tested(checker, r, true))) continue;
     // `grouping: undefined` is what inference from usage reads off `opts.grouping === undefined`:
     // the test says the member may be missing, not that it is never anything else
     if (onlyAbsent(m.type) && !plain) out.push({ start: m.name.getEnd(), end: m.type.getEnd(), text: '?: unknown' });
