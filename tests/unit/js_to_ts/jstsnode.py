@@ -23,3 +23,20 @@ def run_node(script: str, *args: str) -> dict[str, object]:
     )
     result: dict[str, object] = json.loads(out.stdout)
     return result
+
+
+_PASS = r"""
+const { Project } = require('./project');
+const [file, name, root, source] = process.argv.slice(1);
+const p = new Project(root);
+p.update({ 'a.ts': source });
+const result = require(file)[name](p, 'a.ts');
+const errors = p.errorCount('a.ts');
+process.stdout.write(JSON.stringify({ result, errors, text: p.text('a.ts') }));
+"""
+
+
+def run_pass(module: str, function: str, root: str, source: str) -> dict[str, object]:
+    """Run one helper pass, `require(module)[function](project, 'a.ts')`, on `source` as
+    `a.ts` in a project at `root`: {result, errors (the file's count after), text}."""
+    return run_node(_PASS, module, function, root, source)

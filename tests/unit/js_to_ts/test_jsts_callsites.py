@@ -8,17 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jstsnode import run_node
-
-SCRIPT = r"""
-const { Project } = require('./project');
-const { typesFromCallSites } = require('./callsites');
-const [root, source] = process.argv.slice(1);
-const p = new Project(root);
-p.update({ 'a.ts': source });
-const kept = typesFromCallSites(p, 'a.ts');
-process.stdout.write(JSON.stringify({ kept, errors: p.errorCount('a.ts'), text: p.text('a.ts') }));
-"""
+from jstsnode import run_pass
 
 SOURCE = """function width(w: any) {
   return String(w).length;
@@ -36,9 +26,9 @@ export function use(a: string | number, n: number) {
 
 
 def test_call_sites_type_parameters_and_members(tmp_path: Path) -> None:
-    result = run_node(SCRIPT, str(tmp_path), SOURCE)
+    result = run_pass("./callsites", "typesFromCallSites", str(tmp_path), SOURCE)
     text = str(result["text"])
     assert result["errors"] == 0
     assert "function width(w: string | number)" in text
     assert "function limit(o: { max: number; name: string; })" in text
-    assert result["kept"] == 2
+    assert result["result"] == 2

@@ -9,17 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jstsnode import run_node
-
-SCRIPT = r"""
-const { Project } = require('./project');
-const { typeFromAssignments } = require('./evidence');
-const [root, source] = process.argv.slice(1);
-const p = new Project(root);
-p.update({ 'a.ts': source });
-const kept = typeFromAssignments(p, 'a.ts');
-process.stdout.write(JSON.stringify({ kept, errors: p.errorCount('a.ts'), text: p.text('a.ts') }));
-"""
+from jstsnode import run_pass
 
 SOURCE = """const table: RegExp[] = [/^(<|>)?(.*)$/];
 declare const loose: any;
@@ -57,7 +47,7 @@ export function count(items: string[]) {
 
 
 def test_assigned_values_type_what_is_still_any(tmp_path: Path) -> None:
-    result = run_node(SCRIPT, str(tmp_path), SOURCE)
+    result = run_pass("./evidence", "typeFromAssignments", str(tmp_path), SOURCE)
     text = str(result["text"])
     assert result["errors"] == 0
     # `this.op = 1` in a nested ordinary function is another `this`: not counted
@@ -70,18 +60,8 @@ def test_assigned_values_type_what_is_still_any(tmp_path: Path) -> None:
     assert "declare raw: any;" in text
     assert "let total: any = 0;" in text
     assert "let seen: any = [];" in text
-    assert result["kept"] == 4
+    assert result["result"] == 4
 
-
-USES = r"""
-const { Project } = require('./project');
-const { typeFromEvidence } = require('./evidence');
-const [root, source] = process.argv.slice(1);
-const p = new Project(root);
-p.update({ 'a.ts': source });
-const kept = typeFromEvidence(p, 'a.ts');
-process.stdout.write(JSON.stringify({ kept, errors: p.errorCount('a.ts'), text: p.text('a.ts') }));
-"""
 
 USED = """export function has(obj: any, key: string) {
   return key in obj;
@@ -102,17 +82,17 @@ export function label(x: any): string {
 
 
 def test_the_right_operand_of_in_is_an_object(tmp_path: Path) -> None:
-    result = run_node(USES, str(tmp_path), USED)
+    result = run_pass("./evidence", "typeFromEvidence", str(tmp_path), USED)
     text = str(result["text"])
     assert result["errors"] == 0
     assert "function has(obj: object, key: string)" in text
     # `obj.length` is not on `object`: the compiler refuses it, and the any stays
     assert "function both(obj: any, key: string)" in text
-    assert result["kept"] == 3
+    assert result["result"] == 3
 
 
 def test_what_a_value_is_returned_as_types_it(tmp_path: Path) -> None:
-    result = run_node(USES, str(tmp_path), USED)
+    result = run_pass("./evidence", "typeFromEvidence", str(tmp_path), USED)
     text = str(result["text"])
     # a replacer returns a string: so is an element of the array it reads
     assert "function digits(numerals: string[])" in text

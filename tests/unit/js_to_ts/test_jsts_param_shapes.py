@@ -9,17 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jstsnode import run_node
-
-SCRIPT = r"""
-const { Project } = require('./project');
-const { tightenCasts } = require('./casts');
-const [root, source] = process.argv.slice(1);
-const p = new Project(root);
-p.update({ 'a.ts': source });
-const used = tightenCasts(p, 'a.ts');
-process.stdout.write(JSON.stringify({ used, errors: p.errorCount('a.ts'), text: p.text('a.ts') }));
-"""
+from jstsnode import run_pass
 
 SOURCE = """export function coerce(text: string, options: any) {
   options = options || {};
@@ -39,7 +29,7 @@ export function reset(state: any) {
 
 
 def test_an_options_object_defaulted_to_empty_gets_optional_members(tmp_path: Path) -> None:
-    result = run_node(SCRIPT, str(tmp_path), SOURCE)
+    result = run_pass("./casts", "tightenCasts", str(tmp_path), SOURCE)
     text = str(result["text"])
     assert result["errors"] == 0
     assert "function coerce(text: string, options: { trim?: unknown; upper?: unknown })" in text
@@ -47,17 +37,6 @@ def test_an_options_object_defaulted_to_empty_gets_optional_members(tmp_path: Pa
     # defaulted to something other than `{}`: not a plain use, the any stays
     assert "function reset(state: any)" in text
 
-
-NARROW = r"""
-const { Project } = require('./project');
-const { narrowAny } = require('./types');
-const [root, source] = process.argv.slice(1);
-const p = new Project(root);
-p.update({ 'a.ts': source });
-const changed = narrowAny(p, 'a.ts');
-const errors = p.errorCount('a.ts');
-process.stdout.write(JSON.stringify({ changed, errors, text: p.text('a.ts') }));
-"""
 
 WORKER = """type Done = (err: unknown) => void;
 
@@ -72,7 +51,7 @@ export function keep(o: { call?: any; name: string }) {
 
 
 def test_a_function_type_drops_the_call_member_inference_wrote(tmp_path: Path) -> None:
-    result = run_node(NARROW, str(tmp_path), WORKER)
+    result = run_pass("./types", "narrowAny", str(tmp_path), WORKER)
     text = str(result["text"])
     assert result["errors"] == 0
     # every function has `call`, typed by its own signature
@@ -80,16 +59,6 @@ def test_a_function_type_drops_the_call_member_inference_wrote(tmp_path: Path) -
     # not a function type: an ordinary member, narrowed like any other
     assert "o: { call?: unknown; name: string }" in text
 
-
-OPTIONAL = r"""
-const { Project } = require('./project');
-const { optionalFromTests } = require('./optional');
-const [root, source] = process.argv.slice(1);
-const p = new Project(root);
-p.update({ 'a.ts': source });
-const kept = optionalFromTests(p, 'a.ts');
-process.stdout.write(JSON.stringify({ kept, errors: p.errorCount('a.ts'), text: p.text('a.ts') }));
-"""
 
 TESTED = """export function pick(
   text: string,
@@ -109,7 +78,7 @@ export function named(name: string) {
 
 
 def test_what_a_function_tests_for_absence_is_optional(tmp_path: Path) -> None:
-    result = run_node(OPTIONAL, str(tmp_path), TESTED)
+    result = run_pass("./optional", "optionalFromTests", str(tmp_path), TESTED)
     text = str(result["text"])
     assert result["errors"] == 0
     # `name` is read untested: it stays required
@@ -126,6 +95,6 @@ KINDS = """export function h(type: string | ((p: object) => unknown), props: obj
 
 
 def test_telling_kinds_apart_does_not_make_a_parameter_optional(tmp_path: Path) -> None:
-    result = run_node(OPTIONAL, str(tmp_path), KINDS)
+    result = run_pass("./optional", "optionalFromTests", str(tmp_path), KINDS)
     text = str(result["text"])
     assert "function h(type: string | ((p: object) => unknown), props?: object)" in text
