@@ -78,6 +78,14 @@ function callsInto(project, rel, visit) {
   }
 }
 
+/** The parameter of the project's function (or constructor) a call or `new` passes argument `use` to, or null. */
+function parameterOf(checker, use) {
+  const call = use.parent;
+  if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) || call.expression === use) return null;
+  const callee = calleeDeclaration(checker, call.expression), i = (call.arguments || []).indexOf(use);
+  return callee && i >= 0 ? callee.parameters.filter((q) => !(ts.isIdentifier(q.name) && q.name.text === 'this'))[i] || null : null;
+}
+
 /** Make parameters of `rel`'s functions optional where a caller leaves them out. */
 function optionalFromCallSites(project, rel) {
   const calls = new Map(); // declaration -> fewest arguments a call passes
@@ -229,4 +237,4 @@ function contextualParams(project, rel) {
   return bisectApply(project, rel, edits, (now, before) => now <= before);
 }
 
-module.exports = { optionalFromCallSites, typesFromCallSites, contextualParams, calleeDeclaration, argumentType };
+module.exports = { optionalFromCallSites, typesFromCallSites, contextualParams, calleeDeclaration, parameterOf, argumentType };

@@ -13,7 +13,7 @@
 const ts = require('typescript');
 const { acceptAlong, bisectApply, importers } = require('./batch');
 const { liftParens } = require('./casts');
-const { calleeDeclaration } = require('./callsites');
+const { parameterOf } = require('./callsites');
 
 const EQUALITY = new Set([
   ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
@@ -74,12 +74,9 @@ function comparedWith(t, text) {
 
 /** The parameter of a function of the project that argument `use` is passed to, or null. */
 function passedTo(checker, use) {
-  const p = use.parent;
-  if (!p || !(ts.isCallExpression(p) || ts.isNewExpression(p)) || p.expression === use) return null;
-  const callee = calleeDeclaration(checker, p.expression), i = (p.arguments || []).indexOf(use);
+  const q = parameterOf(checker, use);
   // a library's optional parameter says nothing of what the project's own code may leave out
-  if (!callee || callee.getSourceFile().isDeclarationFile) return null;
-  return i >= 0 ? callee.parameters.filter((q) => !(ts.isIdentifier(q.name) && q.name.text === 'this'))[i] || null : null;
+  return q && !q.getSourceFile().isDeclarationFile ? q : null;
 }
 
 /** The reads of parameter `param` (identifier `name`) in its function, not where it is assigned. */

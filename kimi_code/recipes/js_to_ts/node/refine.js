@@ -4,7 +4,7 @@
 // the declared type it is assigned to) is tried in place of `any`, kept where the file's
 // error count does not rise.
 const ts = require('typescript');
-const { calleeDeclaration } = require('./callsites');
+const { calleeDeclaration, parameterOf } = require('./callsites');
 const { nameable } = require('./names');
 
 const FLAGS = ts.TypeFormatFlags.NoTruncation;
@@ -118,11 +118,7 @@ function weakSource(checker, sf, expr) {
 
 /** The same-file parameter typed `any`/`unknown` that argument `use` is passed to, if any. */
 function weakSink(checker, sf, use) {
-  const call = use.parent;
-  if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) || call.expression === use) return null;
-  const callee = calleeDeclaration(checker, call.expression);
-  const i = (call.arguments || []).indexOf(use);
-  const param = callee && i >= 0 ? plainParams(callee)[i] : null;
+  const param = parameterOf(checker, use);
   const ok = param && param.getSourceFile() === sf && ts.isIdentifier(param.name) && !param.dotDotDotToken && isWeak(param.type);
   return ok ? param : null;
 }
