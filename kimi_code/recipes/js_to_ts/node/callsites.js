@@ -78,12 +78,15 @@ function callsInto(project, rel, visit) {
   }
 }
 
+/** A function's parameters without its `this` parameter (what a call's arguments line up with). */
+const plainParams = (fn) => fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
+
 /** The parameter of the project's function (or constructor) a call or `new` passes argument `use` to, or null. */
 function parameterOf(checker, use) {
   const call = use.parent;
   if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) || call.expression === use) return null;
   const callee = calleeDeclaration(checker, call.expression), i = (call.arguments || []).indexOf(use);
-  return callee && i >= 0 ? callee.parameters.filter((q) => !(ts.isIdentifier(q.name) && q.name.text === 'this'))[i] || null : null;
+  return callee && i >= 0 ? plainParams(callee)[i] || null : null;
 }
 
 /** Make parameters of `rel`'s functions optional where a caller leaves them out. */
@@ -177,7 +180,7 @@ function typesFromCallSites(project, rel) {
   const seen = new Map(); // parameter or member declaration -> Set(type text) | null (unnameable)
   callsInto(project, rel, (n, decl) => {
     const args = n.arguments || [];
-    const params = decl.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
+    const params = plainParams(decl);
     const spread = args.some(ts.isSpreadElement);
     params.forEach((p, i) => {
       for (const m of weakMembers(p)) {
@@ -209,7 +212,7 @@ function isCallback(fn) {
 /** Whether the callee's type gives parameter `p` of callback `fn` a type of its own (not `any`, `unknown` or a type parameter). */
 function contextTypes(checker, fn, p) {
   const ctx = checker.getContextualType(fn), sigs = ctx ? ctx.getCallSignatures() : [];
-  const i = fn.parameters.filter((q) => !(ts.isIdentifier(q.name) && q.name.text === 'this')).indexOf(p);
+  const i = plainParams(fn).indexOf(p);
   if (sigs.length !== 1 || i < 0 || i >= sigs[0].parameters.length) return false;
   const d = sigs[0].declaration && sigs[0].declaration.parameters && sigs[0].declaration.parameters[i];
   if (d && d.dotDotDotToken) return false;
@@ -237,4 +240,4 @@ function contextualParams(project, rel) {
   return bisectApply(project, rel, edits, (now, before) => now <= before);
 }
 
-module.exports = { optionalFromCallSites, typesFromCallSites, contextualParams, calleeDeclaration, parameterOf, argumentType };
+module.exports = { optionalFromCallSites, typesFromCallSites, contextualParams, calleeDeclaration, parameterOf, plainParams, argumentType };

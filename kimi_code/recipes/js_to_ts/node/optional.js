@@ -13,7 +13,8 @@
 const ts = require('typescript');
 const { acceptAlong, bisectApply, importers } = require('./batch');
 const { liftParens } = require('./casts');
-const { parameterOf } = require('./callsites');
+const { parameterOf, plainParams } = require('./callsites');
+const { usesOf } = require('./refine');
 
 const EQUALITY = new Set([
   ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
@@ -79,26 +80,16 @@ function passedTo(checker, use) {
   return q && !q.getSourceFile().isDeclarationFile ? q : null;
 }
 
-/** The reads of parameter `param` (identifier `name`) in its function, not where it is assigned. */
-function reads(checker, param) {
-  const sym = checker.getSymbolAtLocation(param.name), out = [];
-  (function visit(n) {
-    if (ts.isIdentifier(n) && n !== param.name && checker.getSymbolAtLocation(n) === sym) out.push(n);
-    ts.forEachChild(n, visit);
-  })(param.parent.body);
-  return out;
-}
-
 /** The edits: `?` after each parameter tested for absence (trailing ones only) and each tested member of a parameter's type literal. */
 function optionalEdits(checker, sf, plain) {
   const edits = [];
   (function visit(n) {
     if (ts.isFunctionLike(n) && n.body && n.parameters) {
-      const params = n.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
+      const params = plainParams(n);
       let trailing = true;
       for (const p of [...params].reverse()) {
         if (!ts.isIdentifier(p.name) || p.dotDotDotToken) { trailing = !!p.dotDotDotToken && trailing; continue; }
-        const uses = reads(checker, p);
+        const uses = usesOf(checker, sf, p);
         const optional = !!(p.questionToken || p.initializer);
         if (!optional && trailing && p.type && uses.some((u) => tested(checker, u))) edits.push({ start: p.name.getEnd(), end: p.name.getEnd(), text: '?' });
         else if (!optional) trailing = false;

@@ -4,7 +4,7 @@
 // the declared type it is assigned to) is tried in place of `any`, kept where the file's
 // error count does not rise.
 const ts = require('typescript');
-const { calleeDeclaration, parameterOf } = require('./callsites');
+const { calleeDeclaration, parameterOf, plainParams } = require('./callsites');
 const { nameable } = require('./names');
 
 const FLAGS = ts.TypeFormatFlags.NoTruncation;
@@ -20,7 +20,7 @@ function callParameterType(checker, m) {
       call.expression.name.text !== 'call') return null;
   const i = call.arguments.indexOf(m) - 1, sigs = checker.getTypeAtLocation(call.expression.expression).getCallSignatures();
   if (i < 0 || sigs.length !== 1 || sigs[0].getTypeParameters() || i >= sigs[0].parameters.length) return null;
-  const d = sigs[0].declaration && sigs[0].declaration.parameters && sigs[0].declaration.parameters.filter((q) => !(ts.isIdentifier(q.name) && q.name.text === 'this'))[i];
+  const d = sigs[0].declaration && sigs[0].declaration.parameters && plainParams(sigs[0].declaration)[i];
   if (!d || d.dotDotDotToken) return null;
   return checker.getTypeOfSymbolAtLocation(sigs[0].parameters[i], call);
 }
@@ -92,7 +92,6 @@ function refineAny(project, rel, pass = 'finalize') {
 }
 
 const { isWeak, paramKeys } = require('./weak');
-const plainParams = (fn) => fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
 
 const symbolOfDecl = (checker, decl) => checker.getSymbolAtLocation(decl.name);
 
@@ -220,4 +219,4 @@ function refineChains(project, rel) {
   return kept;
 }
 
-module.exports = { refineAny, refineChains };
+module.exports = { refineAny, refineChains, usesOf };
