@@ -1,8 +1,13 @@
 """The TypeScript compiler as a verifier (core layer, verification).
 
-`check_project` runs `tsc --noEmit` (TypeScript 5, as the recipe's language service and
-the corpus benchmark use; the native `typescript@7` compiler when 5 is missing) on a
-materialized copy of a project and maps each diagnostic to a workspace-relative file.
+`check_project` runs `tsc --noEmit` on a materialized copy of a project and maps each
+diagnostic to a workspace-relative file. The compiler of record is TypeScript 5, as the
+recipe's language service and the corpus benchmark use. The native `typescript@7` compiler
+(about five times faster: 0.2 s against 1.1 s on a small package, most of it TypeScript 5
+loading and parsing its libraries) answers first when the project's tsconfig.json is the one
+the JS->TS recipe writes, whose options mean the same to both; its answer stands only when it
+finds no error. Any error, and any other tsconfig.json (7 removed or changed options such as
+`esModuleInterop: false`, `baseUrl` and `moduleResolution: node`), goes to TypeScript 5.
 `type_metrics` counts `any` keywords and suppressions (`@ts-expect-error`, `@ts-ignore`,
 `@ts-nocheck`, shorthand ambient modules); `strip_types` turns a copy's TypeScript back
 into JavaScript at the original paths so the project's own tests can run against the
@@ -45,6 +50,8 @@ class TscResult:
     """Errors mapped to project-relative files."""
     fatal: str | None = None
     """Set when tsc failed without reporting per-file errors (bad config, crash)."""
+    compiler: str = "typescript"
+    """The compiler that answered: `typescript` (5) or `typescript7` (native)."""
 
     @property
     def errors(self) -> int:
@@ -62,10 +69,26 @@ def _node() -> str:
 def _tsc() -> list[str]:
     # TypeScript 5 first: the same compiler as the helper's language service and the corpus
     # benchmark, so what the recipe fixed is what verification sees; 7 (native) as a fallback.
-    for rel in ("typescript/bin/tsc", "typescript7/bin/tsc"):
-        if (_MODULES / rel).is_file():
-            return [_node(), str(_MODULES / rel)]
+    for package in ("typescript", "typescript7"):
+        if (_MODULES / package / "bin" / "tsc").is_file():
+            return [_node(), str(_MODULES / package / "bin" / "tsc")]
     raise ConfigError(f"{NODE_DIR}: TypeScript is not installed; run `make setup` (npm ci)")
+
+
+def _native_tsc() -> list[str] | None:
+    """The native TypeScript 7 compiler, when it is installed next to TypeScript 5."""
+    shim = _MODULES / "typescript7" / "bin" / "tsc"
+    return [_node(), str(shim)] if shim.is_file() and (_MODULES / "typescript").is_dir() else None
+
+
+def _written_by_recipe(project: Path) -> bool:
+    """Whether `project`'s tsconfig.json is exactly the one the JS->TS recipe writes."""
+    from kimi_code.recipes.js_to_ts.project import TSCONFIG
+
+    try:
+        return bool(json.loads((project / "tsconfig.json").read_text("utf-8")) == TSCONFIG)
+    except (OSError, ValueError):
+        return False
 
 
 def parse_tsc_output(output: str, project: Path) -> list[Diagnostic]:
@@ -107,12 +130,28 @@ def _write_verify_config(project: Path) -> Path:
 async def check_project(project: Path, *, timeout_s: float = 300.0) -> TscResult:
     """Run `tsc --noEmit` on the project at `project` (a materialized copy: files are added).
 
+    The native compiler answers first where its answer means the same (see the module
+    docstring); TypeScript 5 has the last word on every error.
+
     Raises:
         ConfigError: node or TypeScript is missing.
     """
     config = _write_verify_config(project)
+    try:
+        native = _native_tsc() if _written_by_recipe(project) else None
+        if native is not None:
+            fast = await _run_tsc(native, config, project, timeout_s)
+            if not fast.errors:
+                return fast
+        return await _run_tsc(_tsc(), config, project, timeout_s)
+    finally:
+        config.unlink(missing_ok=True)
+
+
+async def _run_tsc(tsc: list[str], config: Path, project: Path, timeout_s: float) -> TscResult:
+    compiler = Path(tsc[-1]).parent.parent.name  # node_modules/<package>/bin/tsc
     proc = await asyncio.create_subprocess_exec(
-        *_tsc(), "-p", str(config), "--pretty", "false",
+        *tsc, "-p", str(config), "--pretty", "false",
         cwd=project, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip
     try:
@@ -121,17 +160,15 @@ async def check_project(project: Path, *, timeout_s: float = 300.0) -> TscResult
     except TimeoutError:
         proc.kill()
         await proc.wait()
-        return TscResult((), fatal=f"tsc timed out after {timeout_s:g}s")
-    finally:
-        config.unlink(missing_ok=True)
+        return TscResult((), fatal=f"tsc timed out after {timeout_s:g}s", compiler=compiler)
     output = raw.decode("utf-8", errors="replace")
     diagnostics = [d for d in parse_tsc_output(output, project) if d.code != "TS18003"]
     if "TS18003" in output and not diagnostics:  # no inputs: nothing to check
-        return TscResult(())
+        return TscResult((), compiler=compiler)
     fatal = None
     if proc.returncode and not diagnostics:
         fatal = output.strip()[-500:] or f"tsc exited with {proc.returncode}"
-    return TscResult(tuple(diagnostics), fatal)
+    return TscResult(tuple(diagnostics), fatal, compiler)
 
 
 async def _run_node_script(*args: str) -> dict[str, Any]:

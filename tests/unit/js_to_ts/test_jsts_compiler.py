@@ -37,7 +37,28 @@ async def test_tsc_reports_real_errors(tmp_path: Path) -> None:
     )
     result = await check_project(tmp_path)
     assert {d.code for d in result.diagnostics} == {"TS7006", "TS2322"}
-    assert result.fatal is None
+    assert (result.fatal, result.compiler) == (None, "typescript")
+
+
+async def test_native_compiler_answers_only_for_a_clean_recipe_tsconfig(tmp_path: Path) -> None:
+    (tmp_path / "tsconfig.json").write_text(json.dumps(TSCONFIG))
+    (tmp_path / "a.ts").write_text("export const n: number = 1;\n")
+    clean = await check_project(tmp_path)
+    assert (clean.errors, clean.compiler) == (0, "typescript7")
+    # an error goes to TypeScript 5, the compiler of record (test_tsc_reports_real_errors)
+    (tmp_path / "a.ts").write_text("export const n: number = 'one';\n")
+    broken = await check_project(tmp_path)
+    assert [d.code for d in broken.diagnostics] == ["TS2322"]
+    assert broken.compiler == "typescript"
+
+
+async def test_a_project_tsconfig_is_checked_by_typescript_5(tmp_path: Path) -> None:
+    # `baseUrl` and `moduleResolution: node` were removed in 7: its answer would be an error
+    options = {"strict": True, "noEmit": True, "moduleResolution": "node", "baseUrl": "."}
+    (tmp_path / "tsconfig.json").write_text(json.dumps({"compilerOptions": options}))
+    (tmp_path / "a.ts").write_text("export const n: number = 1;\n")
+    result = await check_project(tmp_path)
+    assert (result.errors, result.compiler) == (0, "typescript"), result
 
 
 async def test_converted_golden_compiles_under_strict(tmp_path: Path) -> None:
