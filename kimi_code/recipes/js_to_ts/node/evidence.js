@@ -154,16 +154,26 @@ function thisOf(m) {
     param.name.text === 'this' && param.parent.body ? param.parent : null;
 }
 
+/** The name of a member, for `name` and for a symbol key `[K]` (the text `K`); null otherwise. */
+function memberName(name) {
+  if (ts.isIdentifier(name)) return name.text;
+  return ts.isComputedPropertyName(name) && ts.isIdentifier(name.expression) ? name.expression.text : null;
+}
+
 /**
  * Values a class property (or a member of a function's `this` type) is given: its initializer
- * and every `this.name = v` in the class or function (not in nested functions).
+ * and every `this.name = v` (`this[K] = v` for a symbol key) in the class or function (not in
+ * nested functions).
  */
 function propertyValues(cls, prop) {
-  const name = prop.name.text, out = prop.initializer ? [prop.initializer] : [];
+  const computed = ts.isComputedPropertyName(prop.name), name = memberName(prop.name);
+  const out = prop.initializer ? [prop.initializer] : [];
+  const writes = (left) => (computed
+    ? ts.isElementAccessExpression(left) && ts.isIdentifier(left.argumentExpression) && left.argumentExpression.text === name
+    : ts.isPropertyAccessExpression(left) && left.name.text === name) && left.expression.kind === ts.SyntaxKind.ThisKeyword;
   (function visit(n) {
     if (n !== cls && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isClassLike(n))) return;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) &&
-        n.left.expression.kind === ts.SyntaxKind.ThisKeyword && n.left.name.text === name) out.push(n.right);
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && writes(n.left)) out.push(n.right);
     ts.forEachChild(n, visit);
   })(cls);
   return out;
@@ -191,7 +201,8 @@ function typeFromAssignments(project, rel) {
   const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
   const edits = [];
   (function visit(n) {
-    if (n.type && (n.type.kind === ts.SyntaxKind.AnyKeyword || n.type.kind === ts.SyntaxKind.UnknownKeyword) && n.name && ts.isIdentifier(n.name)) {
+    if (n.type && (n.type.kind === ts.SyntaxKind.AnyKeyword || n.type.kind === ts.SyntaxKind.UnknownKeyword) && n.name && memberName(n.name) !== null &&
+        (ts.isIdentifier(n.name) || ts.isPropertyDeclaration(n))) {
       let values = null;
       if (ts.isPropertyDeclaration(n) && ts.isClassLike(n.parent)) values = propertyValues(n.parent, n);
       else if (ts.isPropertySignature(n) && thisOf(n)) values = propertyValues(thisOf(n), n);
@@ -205,4 +216,4 @@ function typeFromAssignments(project, rel) {
   return bisectApply(project, rel, edits, acceptAlong(project, importers(project, rel)));
 }
 
-module.exports = { typeFromEvidence, typeFromAssignments };
+module.exports = { typeFromEvidence, typeFromAssignments, unionOf };

@@ -8,6 +8,7 @@ const { bisectApply, groupOf } = require('./batch');
 const { optionalFromCallSites } = require('./callsites');
 const { accessed, liftParens } = require('./casts');
 const { nodeAt } = require('./shapes');
+const { symbolMembers } = require('./symbol_members');
 
 const FORMAT = { ...ts.getDefaultFormatCodeSettings('\n'), indentSize: 2, tabSize: 2, convertTabsToSpaces: true,
   insertSpaceBeforeFunctionParenthesis: false };
@@ -88,6 +89,45 @@ function constructorAt(project, rel, pos) {
   return new RegExp(`\\bnew\\s+${esc}\\b|\\b${esc}\\.prototype\\b`).test(sf.text) ? name : null;
 }
 
+/**
+ * The class whose instances the calls of the function declaring the parameter at `pos` pass
+ * for it as `this` (`get(this, key)` in `LRUCache`'s methods), or null unless it is one class.
+ */
+function thisArgumentClass(sf, pos) {
+  const param = ts.findAncestor(nodeAt(sf, pos, 0), ts.isParameter), fn = param && param.parent;
+  if (!fn || !fn.parameters) return null;
+  let name = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : null;
+  if (!name && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) name = fn.parent.name.text;
+  const index = fn.parameters.indexOf(param), classes = new Set();
+  (function visit(n) {
+    if (name && ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name) {
+      const arg = n.arguments[index];
+      if (arg && arg.kind === ts.SyntaxKind.ThisKeyword) {
+        // the `this` of a method (arrow functions see through; other functions have their own)
+        const owner = ts.findAncestor(arg, (a) => ts.isClassLike(a) || ts.isFunctionDeclaration(a) || ts.isFunctionExpression(a));
+        classes.add(owner && ts.isClassLike(owner) && owner.name ? owner.name.text : null);
+      }
+    }
+    ts.forEachChild(n, visit);
+  })(sf);
+  return classes.size === 1 ? [...classes][0] : null;
+}
+
+/**
+ * The changes of an inference fix with a `this` type written outside a class or interface
+ * (TS2526: inference types `self` in `const get = (self, key) => ...` as `this` when methods
+ * call `get(this, key)`) naming the class the calls pass instead; null when there is none.
+ */
+function thisTypeOutside(sf, changes, pos) {
+  // the `this` type, not a function type's `this` parameter (`(this: Foo, x) => ...`)
+  const THIS = /\bthis\b(?!\s*\??\s*:)/g;
+  const outside = (c) => new RegExp(THIS.source).test(c.newText) &&
+    !ts.findAncestor(nodeAt(sf, c.span.start, 0), (a) => ts.isClassLike(a) || ts.isInterfaceDeclaration(a));
+  if (!changes.some(outside)) return changes;
+  const cls = thisArgumentClass(sf, pos);
+  return cls ? changes.map((c) => (outside(c) ? { ...c, newText: c.newText.replace(THIS, cls) } : c)) : null;
+}
+
 /** inferFromUsage for every implicit-any error, each fix kept only where the error count drops. */
 function inferEach(project, rel) {
   const fileName = project.abs(rel);
@@ -102,7 +142,8 @@ function inferEach(project, rel) {
     } catch (e) { continue; }
     const fix = fixes.find((x) => x.fixName === 'inferFromUsage');
     if (!fix) continue;
-    const mine = fix.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges);
+    const mine = thisTypeOutside(project.sourceFile(rel), fix.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges), d.start);
+    if (!mine) continue;
     // `never`, or a parameter typed `undefined` (no caller passes it yet): not a type the code
     // was written for, and it refuses every value other callers pass
     const unpassed = d.code === 7006 && mine.some((c) => /^\??:\s*undefined\s*$/.test(c.newText.trim()));
@@ -122,6 +163,7 @@ function inferEach(project, rel) {
 function inferTypes(project, rel, rounds = 3) {
   const applied = [];
   if (optionalFromCallSites(project, rel)) applied.push('optionalFromCallSites');
+  if (symbolMembers(project, rel)) applied.push('symbolMembers');
   for (let i = 0; i < rounds; i++) {
     let changed = false;
     // JSDoc first (the author's own types), then usage, so that members declared afterwards
