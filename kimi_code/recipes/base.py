@@ -159,6 +159,15 @@ class Recipe(Protocol):
         ...
 
 
+async def conclude(recipe: Recipe, workspace: Workspace) -> Sequence[FileChange]:
+    """The optional `conclude(workspace)` hook of `recipe`: changes to the project files no
+    agent owns (the JS->TS recipe's generated declarations), made once the agents and the
+    polish round are done, before verification. A recipe without the hook makes none.
+    """
+    hook = getattr(recipe, "conclude", None)
+    return list(await hook(workspace)) if callable(hook) else []
+
+
 def polish_steps(recipe: Recipe, files: Sequence[str]) -> Sequence[tuple[str, dict[str, Any]]]:
     """The optional `polish_steps(files)` hook of `recipe`: tool calls run once every agent
     has finished, before verification (e.g. types that flow from call sites in other files).

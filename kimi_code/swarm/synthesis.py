@@ -13,7 +13,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from kimi_code.recipes.base import Diagnostic, Verification, polish_steps
+from kimi_code.recipes.base import Diagnostic, Verification, conclude, polish_steps
 from kimi_code.swarm.agent import Agent
 from kimi_code.swarm.coordinator import Coordinator
 
@@ -143,6 +143,8 @@ async def synthesize(
     if ctx.recipe is None or ctx.index is None or not coord.plan.tasks:
         return None, 0
     await _polish(coord, announce)
+    for change in await conclude(ctx.recipe, ctx.workspace):
+        ctx.workspace.stage(change)
     announce("verifying the whole project")
     verification = await ctx.recipe.verify(ctx.workspace, ctx.index)
     rounds = 0

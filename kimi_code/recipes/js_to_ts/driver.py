@@ -100,6 +100,8 @@ async def convert(
             ws.stage(change, owner=_AGENT)
         failed = await _run_steps(recipe, ctx, ws, recipe.steps(files))
         failed += await _run_steps(recipe, ctx, ws, recipe.polish_steps(files))
+        for change in await recipe.conclude(ws):
+            ws.stage(change, owner=_AGENT)
         verification = await recipe.verify(ws, None)
         for _ in range(fix_rounds):
             if verification.ok or not verification.diagnostics:

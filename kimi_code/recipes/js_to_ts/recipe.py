@@ -23,7 +23,11 @@ from kimi_code.model.changes import ChangeSet, FileChange
 from kimi_code.recipes.base import Diagnostic, TestOutcome, Tool, Verification, Workspace
 from kimi_code.recipes.js_to_ts import paths
 from kimi_code.recipes.js_to_ts.helper import shutdown_helpers
-from kimi_code.recipes.js_to_ts.project import declaration_changes, tsconfig_change
+from kimi_code.recipes.js_to_ts.project import (
+    declaration_changes,
+    narrowed_declarations,
+    tsconfig_change,
+)
 from kimi_code.recipes.js_to_ts.tools import build_tools
 from kimi_code.verify.tests import detect_test_command, regression_reason, run_tests
 from kimi_code.verify.tsc import check_project, strip_types, type_metrics
@@ -113,6 +117,14 @@ class JsToTsRecipe:
         sources = paths.select(workspace.files())
         changes += await declaration_changes(workspace, sources)
         return changes
+
+    async def conclude(self, workspace: Workspace) -> Sequence[FileChange]:
+        """The generated dependency declarations, cut to the API the typed code uses.
+
+        Raises:
+            HelperError: the Node helper failed.
+        """
+        return await narrowed_declarations(workspace)
 
     async def verify(self, workspace: Workspace, index: WorkspaceIndex | None) -> Verification:
         """Compare the staged result with the original project: tsc errors and tests.

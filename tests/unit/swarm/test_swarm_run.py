@@ -9,6 +9,7 @@ from swarmkit import Runner, ShoutRecipe, js_files, snapshot
 
 from kimi_code.errors import UserInputError
 from kimi_code.llm.scripted import ScriptedBackend, Turn
+from kimi_code.model.changes import FileChange, content_hash
 from kimi_code.model.events import AgentState
 
 
@@ -156,6 +157,25 @@ async def test_edits_to_other_agents_files_go_through_the_coordinator(
     assert texts["src/m04.ts"].endswith("// TOUCHED BY SRC/M00.JS\n")
     assert texts["src/m00.ts"].endswith("// touched by src/m04.js\n")
     assert texts["src/m00.ts"].startswith("FUNCTION F0")
+
+
+async def test_conclude_changes_unowned_files_after_the_agents_and_before_verification(
+    runner: Runner, recipe: ShoutRecipe
+) -> None:
+    seen: list[tuple[int, int]] = []
+
+    async def conclude(workspace: object) -> list[FileChange]:
+        seen.append((sum(recipe.calls.values()), recipe.verify_calls))
+        old = workspace.read_text("types/notes.d.ts")  # type: ignore[attr-defined]
+        return [FileChange("types/notes.d.ts", old + "// concluded\n", content_hash(old))]
+
+    recipe.conclude = conclude  # type: ignore[attr-defined]
+    files = {**js_files(4), "types/notes.d.ts": "declare const notes: string;\n"}
+    report = await runner.run(files, max_agents=2)
+    assert seen == [(4, 0)]  # once, every file converted, nothing verified yet
+    assert report.status == "ready" and recipe.verify_calls == 1
+    changed = {c.path: c.new_text for c in report.changeset.changes}
+    assert changed["types/notes.d.ts"] == "declare const notes: string;\n// concluded\n"
 
 
 async def test_polish_round_runs_once_every_agent_is_done_and_before_verification(

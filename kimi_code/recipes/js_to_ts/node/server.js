@@ -4,7 +4,7 @@
 //   {"id": 1, "op": "open", "root": "/abs/ws", "files": {"a.js": "..."}}
 // one response per line on stdout: {"id": 1, "ok": true, "result": {...}} or {"id", "ok": false, "error"}.
 // Ops: open, update, module, infer, narrow, last_resort, finalize, polish, weak_spots,
-// untyped_deps, diagnostics, error_count, try_text, try_edits, helpful_edits.
+// untyped_deps, narrow_declarations, diagnostics, error_count, try_text, try_edits, helpful_edits.
 // The helper never writes files: results carry the new text and Python stages it.
 const readline = require('readline');
 const { Project } = require('./project');
@@ -19,7 +19,7 @@ const { typeFromEvidence, typeFromAssignments } = require('./evidence');
 const { tightenCasts } = require('./casts');
 const { optionalFromTests } = require('./optional');
 const { typesFromCallSites, contextualParams } = require('./callsites');
-const { untypedDeclarations, jsxDeclaration } = require('./declarations');
+const { untypedDeclarations, jsxDeclaration, narrowDeclarations } = require('./declarations');
 const { bisectApply } = require('./batch');
 
 let project = null;
@@ -87,6 +87,12 @@ const OPS = {
   untyped_deps(req) {
     const p = need();
     return { declarations: untypedDeclarations(p, req.paths || []), jsx: jsxDeclaration(p, req.paths || []) };
+  },
+  /** Generated dependency declarations cut to what the project uses, `any` narrowed: {texts: {path: text}} */
+  narrow_declarations(req) {
+    const p = need(), texts = {};
+    for (const rel of req.paths || []) { file(p, rel); narrowDeclarations(p, rel); texts[rel] = p.text(rel); }
+    return { texts };
   },
   diagnostics(req) {
     const p = need();
