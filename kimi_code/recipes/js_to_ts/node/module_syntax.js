@@ -4,8 +4,13 @@
 //   const {a, b: c} = require('m')  -> import m_1 = require('m'); const {a, b: c} = m_1;
 //   module.exports = X              -> export = X;   (module.exports.y = z -> X.y = z)
 //   exports.y = z / module.exports.y = z (no module.exports =) -> export const y = z;
+//   exports.a = exports.b = f       -> export { f as a, f as b };
 // ES modules are left alone. Anything not recognised is left as it is (it still compiles:
-// @types/node declares `require` and `module`).
+// @types/node declares `require` and `module`). TypeScript emits `export =` at the end of the
+// module and the exports of function declarations before its code runs, so a module that
+// reads `module.exports` after assigning it, or assigns `exports`/`module.exports` other than
+// at one top-level statement (`exports = module.exports = new Command()`, then members; or in
+// branches), keeps its CommonJS exports (with `export {}`, when nothing else makes it a module).
 const ts = require('typescript');
 
 const isRequire = (n) => ts.isCallExpression(n) && ts.isIdentifier(n.expression) &&
@@ -54,14 +59,17 @@ function convertModule(fileName, text) {
 
   let exportTarget = null; // identifier text of `module.exports = X`
   let whole = null;
-  for (const s of sf.statements) {
-    if (ts.isExpressionStatement(s) && isAssign(s.expression) && isModuleExports(s.expression.left)) whole = s;
-  }
+  for (const s of sf.statements) if (wholeValue(s)) whole = s;
   const memberStmts = sf.statements.filter((s) => ts.isExpressionStatement(s) && isAssign(s.expression) && exportMember(s.expression.left));
   for (const s of sf.statements) convertRequires(s, sf, replace, taken, notes);
-  if (whole) {
-    const rhs = whole.expression.right;
-    // exports = module.exports = {...}
+  const keep = whole ? exportsSeenAfter(sf, whole) : reassignsExports(sf);
+  if (keep) {
+    // `export =` is emitted at the end of the module and named exports before its code runs:
+    // either would change what this module's own code sees
+    notes.push(keep);
+    if (!sf.statements.some((s) => isRequireStatement(s))) edits.push({ start: text.length, end: text.length, text: `${text.endsWith('\n') ? '' : '\n'}export {};\n` });
+  } else if (whole) {
+    const rhs = wholeValue(whole);
     replace(whole, `export = ${rhs.getText(sf)};`);
     if (ts.isIdentifier(rhs)) exportTarget = rhs.text;
     if (isRequire(rhs)) {
@@ -76,6 +84,61 @@ function convertModule(fileName, text) {
     convertNamedExports(sf, replace, notes);
   }
   return { text: applyEdits(text, edits), notes };
+}
+
+/** X of a top-level `module.exports = X` or `exports = module.exports = X` statement, else null. */
+function wholeValue(s) {
+  if (!ts.isExpressionStatement(s) || !isAssign(s.expression)) return null;
+  const e = s.expression;
+  if (isModuleExports(e.left)) return e.right;
+  // (`exports = module.exports = {}` only starts afresh: named exports, convertNamedExports)
+  const fresh = (v) => ts.isObjectLiteralExpression(v) && !v.properties.length;
+  if (isExports(e.left) && isAssign(e.right) && isModuleExports(e.right.left) && !fresh(e.right.right)) return e.right.right;
+  return null;
+}
+
+const isRequireStatement = (s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => d.initializer &&
+  (isRequire(d.initializer) || (ts.isPropertyAccessExpression(d.initializer) && isRequire(d.initializer.expression))));
+
+/**
+ * Why `module.exports = X` (the statement `whole`) must stay CommonJS, or null: a later
+ * top-level statement (function declarations run later) reads `module.exports` or `exports`
+ * as a value (`const {formatters} = module.exports`), or writes a member of it when X is not a
+ * name the member can be moved to.
+ */
+function exportsSeenAfter(sf, whole) {
+  const named = ts.isIdentifier(wholeValue(whole));
+  let found = null;
+  for (const s of sf.statements.slice(sf.statements.indexOf(whole) + 1)) {
+    if (ts.isFunctionDeclaration(s)) continue;
+    (function visit(n) {
+      if (found) return;
+      if (exportMember(n)) { if (!named) found = `module.exports is ${n.getText(sf)}'s object: CommonJS kept`; return; }
+      if ((isModuleExports(n) || isExports(n)) && !(n.parent && ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
+        found = 'module.exports is read after it is assigned: CommonJS kept';
+        return;
+      }
+      ts.forEachChild(n, visit);
+    })(s);
+  }
+  return found;
+}
+
+/** Why named exports must stay CommonJS, or null: the module assigns `exports` or `module.exports` itself. */
+function reassignsExports(sf) {
+  let found = null;
+  (function visit(n) {
+    if (found) return;
+    if (isAssign(n) && (isExports(n.left) || isModuleExports(n.left))) {
+      // `exports = module.exports` and `exports = module.exports = {}` only alias or start afresh
+      const fresh = isExports(n.left) && (isModuleExports(n.right) || (isAssign(n.right) && isModuleExports(n.right.left) &&
+        ts.isObjectLiteralExpression(n.right.right) && !n.right.right.properties.length));
+      if (!fresh) found = `${n.left.getText(sf)} is assigned where it cannot become an export: CommonJS kept`;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  })(sf);
+  return found;
 }
 
 function hasExportsDecl(sf) {
@@ -121,7 +184,11 @@ function convertNamedExports(sf, replace, notes) {
   rewriteMembers(sf, (node, name) => {
     if (node.parent && isAssign(node.parent) && node.parent.left === node) counts.set(name, (counts.get(name) || 0) + 1);
   });
-  const handled = new Set();
+  const handled = new Set(), aliases = new Map();
+  for (const s of sf.statements) {
+    const chain = exportChain(s, sf, locals, counts, aliases);
+    if (chain) { replace(s, chain.text); chain.nodes.forEach((n) => handled.add(n)); }
+  }
   for (const s of sf.statements) {
     if (ts.isExpressionStatement(s) && isAssign(s.expression) && isModuleExports(s.expression.right) && isExports(s.expression.left)) {
       replace(s, ''); continue; // exports = module.exports (aliasing only)
@@ -129,7 +196,8 @@ function convertNamedExports(sf, replace, notes) {
     if (ts.isExpressionStatement(s) && isAssign(s.expression) && isAssign(s.expression.right) && isExports(s.expression.left) &&
         isModuleExports(s.expression.right.left) && ts.isObjectLiteralExpression(s.expression.right.right) &&
         s.expression.right.right.properties.length === 0) { replace(s, ''); continue; }
-    const single = exportStatement(s, sf, locals, counts);
+    if (ts.isExpressionStatement(s) && chainOf(s.expression).names.length > 1) continue;
+    const single = exportStatement(s, sf, locals, counts, aliases);
     if (single) { replace(s, single.text); handled.add(single.node); }
   }
   rewriteMembers(sf, (node, name) => {
@@ -137,24 +205,54 @@ function convertNamedExports(sf, replace, notes) {
     if (node.parent && isAssign(node.parent) && node.parent.left === node) {
       notes.push(`exports.${name} assigned inside an expression: kept`); return;
     }
+    if (aliases.has(name)) { replace(node, aliases.get(name)); return; }
     replace(node, locals.has(name) && !counts.has(name) ? `exports.${name}` : name);
   });
 }
 
+/** The export members a chained assignment writes (`exports.a = exports.b = v`: a, b) and its value. */
+function chainOf(e) {
+  const names = [], members = [];
+  while (isAssign(e) && exportMember(e.left)) { names.push(exportMember(e.left)); members.push(e.left); e = e.right; }
+  return { names, members, value: e };
+}
+
+/**
+ * `exports.a = exports.b = v` as named exports of one value: `export { v as a, v as b };` for a
+ * local `v`, else `export const b = v; export { b as a };`. Reads of `exports.a` elsewhere
+ * become the value's name (`aliases`). Null when it is no such chain, or a name is assigned
+ * again or taken by a local.
+ */
+function exportChain(s, sf, locals, counts, aliases) {
+  if (!ts.isExpressionStatement(s)) return null;
+  const { names, members, value } = chainOf(s.expression);
+  if (names.length < 2 || new Set(names).size < names.length || names.some((n) => (counts.get(n) || 0) > 1)) return null;
+  const spec = (local) => names.map((n) => (n === local ? n : `${local} as ${n}`)).join(', ');
+  if (ts.isIdentifier(value) && locals.has(value.text)) {
+    names.forEach((n) => aliases.set(n, value.text));
+    return { text: `export { ${spec(value.text)} };`, nodes: members };
+  }
+  const inner = names[names.length - 1];
+  if (names.some((n) => locals.has(n))) return null;
+  names.forEach((n) => aliases.set(n, inner));
+  const rest = names.slice(0, -1).map((n) => `${inner} as ${n}`).join(', ');
+  return { text: `export const ${inner} = ${rewritten(value, sf, locals, counts, aliases)};\nexport { ${rest} };`, nodes: members };
+}
+
 /** Source text of `node` with `exports.y` reads inside it replaced by `y` (named-export mode). */
-function rewritten(node, sf, locals, counts) {
+function rewritten(node, sf, locals, counts, aliases = new Map()) {
   const base = node.getStart(sf);
   let text = node.getText(sf);
   const inner = [];
   rewriteMembers(node, (m, name) => inner.push([m, name]));
   for (const [m, name] of inner.reverse()) {
-    if (locals.has(name) && !counts.has(name)) continue;
-    text = text.slice(0, m.getStart(sf) - base) + name + text.slice(m.getEnd() - base);
+    if (locals.has(name) && !counts.has(name) && !aliases.has(name)) continue;
+    text = text.slice(0, m.getStart(sf) - base) + (aliases.get(name) || name) + text.slice(m.getEnd() - base);
   }
   return text;
 }
 
-function exportStatement(s, sf, locals, counts) {
+function exportStatement(s, sf, locals, counts, aliases) {
   if (ts.isExpressionStatement(s) && isAssign(s.expression)) {
     const name = exportMember(s.expression.left);
     if (!name) return null;
@@ -162,7 +260,7 @@ function exportStatement(s, sf, locals, counts) {
     if (ts.isIdentifier(rhs) && rhs.text === name && locals.has(name)) return { node: s.expression.left, text: `export { ${name} };` };
     if (locals.has(name)) return null;
     if ((counts.get(name) || 0) > 1) return null;
-    return { node: s.expression.left, text: `export const ${name} = ${rewritten(rhs, sf, locals, counts)};` };
+    return { node: s.expression.left, text: `export const ${name} = ${rewritten(rhs, sf, locals, counts, aliases)};` };
   }
   if (ts.isVariableStatement(s) && s.declarationList.declarations.length === 1) {
     const d = s.declarationList.declarations[0];
@@ -170,7 +268,7 @@ function exportStatement(s, sf, locals, counts) {
     const name = exportMember(d.initializer.left);
     if (!name || (counts.get(name) || 0) > 1) return null;
     const kw = s.declarationList.flags & ts.NodeFlags.Const ? 'const' : 'let';
-    const rhs = rewritten(d.initializer.right, sf, locals, counts);
+    const rhs = rewritten(d.initializer.right, sf, locals, counts, aliases);
     if (d.name.text === name) return { node: d.initializer.left, text: `export ${kw} ${name} = ${rhs};` };
     if (locals.has(name)) return null;
     return { node: d.initializer.left, text: `export ${kw} ${name} = ${rhs};\n${kw} ${d.name.text} = ${name};` };
