@@ -159,6 +159,25 @@ function inferEach(project, rel) {
   return bisectApply(project, rel, groups, (now, before, n) => now <= before - n);
 }
 
+// a name used as a type that is a value only (2749), a namespace (2709) or nothing (2304, 2552)
+const NOT_A_TYPE = new Set([2749, 2709, 2304, 2552]);
+
+/**
+ * Type references that name no type become `unknown`: JSDoc names what the code means, not what
+ * TypeScript can see (`@returns {Command}` for a prototype-style constructor, a value only;
+ * `@param {Mixed}`, a name declared nowhere), and the annotations from JSDoc carry such names
+ * over. Each is kept where the file's errors do not rise (the later passes type what it holds).
+ */
+function unresolvedTypeNames(project, rel) {
+  const sf = project.sourceFile(rel), edits = [];
+  for (const d of project.diagnostics(rel)) {
+    if (!NOT_A_TYPE.has(d.code) || d.start === undefined) continue;
+    const ref = ts.findAncestor(nodeAt(sf, d.start, d.length || 0), (a) => ts.isTypeReferenceNode(a) || ts.isStatement(a));
+    if (ref && ts.isTypeReferenceNode(ref) && !ref.typeArguments) edits.push({ start: ref.getStart(sf), end: ref.getEnd(), text: 'unknown' });
+  }
+  return edits.length ? bisectApply(project, rel, edits, (now, before) => now <= before) : 0;
+}
+
 /** Run the code-fix passes until nothing changes (at most `rounds` rounds). */
 function inferTypes(project, rel, rounds = 3) {
   const applied = [];
@@ -171,6 +190,7 @@ function inferTypes(project, rel, rounds = 3) {
     for (const [fixId, wanted] of COMBINED.slice(0, 2)) {
       if (wanted(null, project.text(rel)) && guardedFix(project, rel, fixId)) { applied.push(fixId); changed = true; }
     }
+    if (i === 0 && /@(param|type|returns?|typedef|this)\b/.test(project.text(rel)) && unresolvedTypeNames(project, rel)) applied.push('unresolvedTypeNames');
     if (inferEach(project, rel)) { applied.push('inferFromUsage'); changed = true; }
     for (const [fixId, wanted] of COMBINED.slice(2)) {
       const codes = new Set(project.diagnostics(rel).map((d) => d.code));
@@ -272,4 +292,4 @@ function keysOf(project, rel, rejected, kept) {
   return bisectApply(project, rel, edits, (now, before) => now <= before);
 }
 
-module.exports = { inferTypes, narrowAny, combinedFix, guardedFix, FORMAT, PREFS };
+module.exports = { inferTypes, unresolvedTypeNames, narrowAny, combinedFix, guardedFix, FORMAT, PREFS };
