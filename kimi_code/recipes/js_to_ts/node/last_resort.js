@@ -1,8 +1,10 @@
 'use strict';
 // Last-resort pass of the JS->TS recipe (Node helper): for each compiler error left in a file,
 // try the least harmful edit that removes it, keeping an edit only when the file's error count
-// drops: a non-null assertion, `unknown`, then `any` (annotation or cast), and only then an
-// `@ts-expect-error` comment carrying the compiler's message as its reason.
+// drops: a declared return type widened by a value it refuses, a regular expression TypeScript
+// refuses as `new RegExp(...)`, a member shape, a non-null assertion, `unknown`, then `any`
+// (annotation or cast), and only then an `@ts-expect-error` comment carrying the compiler's
+// message as its reason.
 const ts = require('typescript');
 const { shapeCandidates, nodeAt, edit } = require('./shapes');
 const { diffEdit, bisectApply } = require('./batch');
@@ -119,7 +121,42 @@ function insideTemplate(sf, pos) {
 
 function allCandidates(project, rel, text, sf, d) {
   const psf = project.sourceFile(rel), checker = project.program().getTypeChecker();
-  return [...shapeCandidates(checker, psf, d), ...candidates(text, sf, d)];
+  return [...returnCandidates(checker, psf, text, d), ...regexCandidates(sf, text, d), ...shapeCandidates(checker, psf, d),
+    ...candidates(text, sf, d)];
+}
+
+const RETURN_FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
+
+/**
+ * A value returned where the declared return type refuses it (TS2322: JSDoc's `@returns {Array}`
+ * on a function that also returns `-1`): the declared type widened by the returned value's type.
+ */
+function returnCandidates(checker, sf, text, d) {
+  if (d.code !== 2322) return [];
+  const ret = ts.findAncestor(nodeAt(sf, d.start, d.length || 0), (a) => ts.isReturnStatement(a) || ts.isFunctionLike(a));
+  if (!ret || !ts.isReturnStatement(ret) || !ret.expression) return [];
+  const fn = ts.findAncestor(ret, ts.isFunctionLike);
+  if (!fn || !fn.type || ts.isTypePredicateNode(fn.type) || (fn.modifiers || []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) || fn.asteriskToken) return [];
+  let t = checker.getTypeAtLocation(ret.expression);
+  if (t.flags & (ts.TypeFlags.Literal | ts.TypeFlags.BooleanLiteral)) t = checker.getBaseTypeOfLiteralType(t);
+  const added = checker.typeToString(checker.getWidenedType(t), fn, RETURN_FLAGS);
+  if (/\bany\b|\bnever\b|\bunknown\b|typeof |import\(|=>/.test(added) || added.length > 80) return [];
+  const declared = fn.type.getText(sf), wrap = ts.isFunctionTypeNode(fn.type) || ts.isConstructorTypeNode(fn.type);
+  return [edit(text, fn.type.getStart(sf), fn.type.getEnd(), `${wrap ? `(${declared})` : declared} | ${added}`)];
+}
+
+/**
+ * A regular expression TypeScript's regex checking refuses but JavaScript runs (TS1534: `/\1/`,
+ * a backreference without a group, is Annex B's octal escape): the same pattern through
+ * `new RegExp(source, flags)`, which makes the same object every time the literal would.
+ */
+function regexCandidates(sf, text, d) {
+  if (d.code < 1499 || d.code > 1540) return [];
+  const n = nodeAt(sf, d.start, 0);
+  if (n.kind !== ts.SyntaxKind.RegularExpressionLiteral) return [];
+  const literal = n.getText(sf), slash = literal.lastIndexOf('/');
+  const source = JSON.stringify(literal.slice(1, slash)), flags = literal.slice(slash + 1);
+  return [edit(text, n.getStart(sf), n.getEnd(), `new RegExp(${source}${flags ? `, '${flags}'` : ''})`)];
 }
 
 const errorsOf = (project, rel) =>
