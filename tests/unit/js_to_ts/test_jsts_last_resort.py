@@ -3,7 +3,8 @@
 Before a cast or a suppression: a declared return type that refuses a value the function
 returns is widened by that value's type (JSDoc's `@returns {Array}` on a function that also
 returns `-1`), and a regular expression TypeScript's regex checking refuses but JavaScript runs
-goes through `new RegExp(source, flags)`.
+goes through `new RegExp(source, flags)`. A recursive function whose return type TypeScript
+cannot infer gets the type its other returns have.
 """
 
 from __future__ import annotations
@@ -29,3 +30,23 @@ def test_errors_a_real_edit_removes_get_no_suppression(tmp_path: Path) -> None:
     assert "@ts-expect-error" not in text and " as any" not in text
     assert "export function parse(header: string): unknown[] | number {" in text
     assert """str.replace(new RegExp("\\\\1", 'g'), '\\\\.')""" in text
+
+
+RECURSIVE = """function wrap(s: string) { return '{' + s + '}' }
+
+export function expand(str: string, top?: boolean) {
+  const out = []
+  if (!str) return [str]
+  let n = expand(str.slice(1), false).map(wrap)
+  for (let i = 0; i < n.length; i++) out.push(n[i] + str[0])
+  return top ? out.filter(Boolean) : out
+}
+"""
+
+
+def test_a_recursive_function_gets_the_type_its_other_returns_have(tmp_path: Path) -> None:
+    result = run_pass("./last_resort", "lastResort", str(tmp_path), RECURSIVE)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    assert "export function expand(str: string, top?: boolean): string[] {" in text
+    assert "@ts-expect-error" not in text

@@ -121,8 +121,51 @@ function insideTemplate(sf, pos) {
 
 function allCandidates(project, rel, text, sf, d) {
   const psf = project.sourceFile(rel), checker = project.program().getTypeChecker();
-  return [...returnCandidates(checker, psf, text, d), ...regexCandidates(sf, text, d), ...shapeCandidates(checker, psf, d),
-    ...candidates(text, sf, d)];
+  return [...returnCandidates(checker, psf, text, d), ...recursionCandidates(checker, psf, text, d), ...regexCandidates(sf, text, d),
+    ...shapeCandidates(checker, psf, d), ...candidates(text, sf, d)];
+}
+
+/** The name a function is called by: its own, or that of the variable or property it is assigned to. */
+function calledAs(fn) {
+  if (fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
+  const p = fn.parent;
+  if (p && ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) return p.name.text;
+  if (p && ts.isBinaryExpression(p) && p.right === fn && ts.isPropertyAccessExpression(p.left)) return p.left.name.text;
+  return null;
+}
+
+/**
+ * A recursive function whose return type TypeScript cannot infer (TS7023, TS7024: what it
+ * returns depends on a call of itself): the union of what its other return statements return
+ * (those typed through the cycle, `any`, left out), written as its return type; the trial
+ * checks every return against it.
+ */
+function recursionCandidates(checker, sf, text, d) {
+  if (d.code !== 7023 && d.code !== 7024) return [];
+  const at = nodeAt(sf, d.start, d.length || 0);
+  const fn = ts.isFunctionLike(at) ? at : ts.findAncestor(at, ts.isFunctionLike);
+  const name = fn && calledAs(fn);
+  if (!fn || fn.type || !fn.body || !ts.isBlock(fn.body) || !name || fn.asteriskToken) return [];
+  const self = (e) => ts.isCallExpression(e) && (ts.isIdentifier(e.expression) ? e.expression.text === name
+    : ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === name);
+  const parts = new Set();
+  let unnamed = false;
+  (function visit(n) {
+    if (n !== fn.body && ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n) && n.expression && !self(n.expression)) {
+      let t = checker.getTypeAtLocation(n.expression);
+      if (t.flags & (ts.TypeFlags.Literal | ts.TypeFlags.BooleanLiteral)) t = checker.getBaseTypeOfLiteralType(t);
+      const s = checker.typeToString(checker.getWidenedType(t), fn, RETURN_FLAGS);
+      // a value typed through the cycle itself (`any`) is checked against the others' type
+      if (/\bany\b/.test(s)) return;
+      if (/\bnever\b|\bunknown\b|typeof |import\(|=>/.test(s) || s.length > 80) unnamed = true;
+      else parts.add(s);
+    }
+    ts.forEachChild(n, visit);
+  })(fn.body);
+  const close = text.indexOf(')', fn.parameters.end);
+  if (unnamed || !parts.size || parts.size > 3 || close < 0 || close > fn.body.getStart(sf)) return [];
+  return [edit(text, close + 1, close + 1, `: ${[...parts].join(' | ')}`)];
 }
 
 const RETURN_FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
