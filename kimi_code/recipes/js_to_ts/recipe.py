@@ -22,7 +22,7 @@ from kimi_code.errors import KimiError
 from kimi_code.model.changes import ChangeSet, FileChange
 from kimi_code.recipes.base import Diagnostic, TestOutcome, Tool, Verification, Workspace
 from kimi_code.recipes.js_to_ts import paths
-from kimi_code.recipes.js_to_ts.helper import shutdown_helpers
+from kimi_code.recipes.js_to_ts.helper import helper_for, shutdown_helpers
 from kimi_code.recipes.js_to_ts.project import (
     declaration_changes,
     narrowed_declarations,
@@ -30,7 +30,7 @@ from kimi_code.recipes.js_to_ts.project import (
 )
 from kimi_code.recipes.js_to_ts.tools import build_tools
 from kimi_code.verify.tests import detect_test_command, regression_reason, run_tests
-from kimi_code.verify.tsc import check_project, strip_types, type_metrics
+from kimi_code.verify.tsc import check_project, strip_types
 
 if TYPE_CHECKING:
     from kimi_code.index import WorkspaceIndex
@@ -132,6 +132,7 @@ class JsToTsRecipe:
         Raises:
             ConfigError: node, TypeScript or the project's package.json is broken.
         """
+        self._roots.add(workspace.root)  # its helper counts the metrics; `aclose` stops it
         materialize = getattr(workspace, "materialize", None)
         changeset = getattr(workspace, "changeset", lambda: ChangeSet())()
         if materialize is None:
@@ -147,12 +148,21 @@ class JsToTsRecipe:
             # the compiler run, the metrics and the test runs are independent: run together
             after, metrics, (before, tests_after) = await asyncio.gather(
                 check_project(after_dir),
-                type_metrics(after_dir),
+                _metrics(workspace, after_dir),
                 _tests_after(original, tests_dir, changeset),
             )
         return _verdict(
             before.errors, after.diagnostics, after.fatal, metrics, before.tests, tests_after
         )
+
+
+async def _metrics(workspace: Workspace, project: Path) -> dict[str, int]:
+    """`any` keywords and suppressions in `project`'s TypeScript, counted by the run's helper.
+
+    The same count as `verify.tsc.type_metrics`, without starting Node and TypeScript again.
+    """
+    result = await helper_for(workspace.root).call(workspace, "metrics", dir=str(project))
+    return {k: int(v) for k, v in result.items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from kimi_code.recipes.js_to_ts.helper import NODE_DIR
+from kimi_code.recipes.js_to_ts.helper import NODE_DIR, shutdown_helpers
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -33,3 +33,10 @@ def _node_tools() -> Iterator[None]:
     if not (NODE_DIR / "node_modules" / "typescript").is_dir():
         pytest.fail(f"{NODE_DIR}: run `make setup` (npm ci) first")
     yield
+
+
+@pytest.fixture(autouse=True)
+async def _helpers_stopped() -> AsyncIterator[None]:
+    """Stop the Node helpers a test started on its event loop (a recipe's `verify` starts one)."""
+    yield
+    await shutdown_helpers()

@@ -4,7 +4,7 @@
 //   {"id": 1, "op": "open", "root": "/abs/ws", "files": {"a.js": "..."}}
 // one response per line on stdout: {"id": 1, "ok": true, "result": {...}} or {"id", "ok": false, "error"}.
 // Ops: open, update, module, infer, narrow, last_resort, finalize, polish, weak_spots,
-// untyped_deps, narrow_declarations, diagnostics, error_count, try_text, try_edits, helpful_edits.
+// untyped_deps, narrow_declarations, metrics, diagnostics, error_count, try_text, try_edits, helpful_edits.
 // The helper never writes files: results carry the new text and Python stages it.
 const readline = require('readline');
 const { Project } = require('./project');
@@ -101,6 +101,8 @@ const OPS = {
     for (const rel of req.paths) out[rel] = p.diagnostics(rel).map((d) => require('./project').describe(d));
     return { files: out };
   },
+  /** `any` keywords and suppressions in the TypeScript files under `dir` (as `strip.js metrics`). */
+  metrics(req) { return require('./strip').metrics(req.dir); },
   error_count(req) { const p = need(); return { errors: p.errorCount(req.path) }; },
   /** Keep the edits [{start, end, text}] of `path` that do not raise its error count (that lower it, with `gain`); batched trials. */
   try_edits(req) {

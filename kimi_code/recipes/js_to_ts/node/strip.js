@@ -66,7 +66,11 @@ function strip(dir, pkgType) {
   return { written, errors };
 }
 
-const [cmd, dir, type] = process.argv.slice(2);
-if (cmd === 'metrics') console.log(JSON.stringify(metrics(dir)));
-else if (cmd === 'strip') console.log(JSON.stringify(strip(dir, type || 'commonjs')));
-else { console.error('usage: strip.js metrics DIR | strip DIR TYPE'); process.exit(2); }
+module.exports = { metrics };
+
+if (require.main === module) {
+  const [cmd, dir, type] = process.argv.slice(2);
+  if (cmd === 'metrics') console.log(JSON.stringify(metrics(dir)));
+  else if (cmd === 'strip') console.log(JSON.stringify(strip(dir, type || 'commonjs')));
+  else { console.error('usage: strip.js metrics DIR | strip DIR TYPE'); process.exit(2); }
+}
