@@ -4,7 +4,8 @@ Before a cast or a suppression: a declared return type that refuses a value the 
 returns is widened by that value's type (JSDoc's `@returns {Array}` on a function that also
 returns `-1`), and a regular expression TypeScript's regex checking refuses but JavaScript runs
 goes through `new RegExp(source, flags)`. A recursive function whose return type TypeScript
-cannot infer gets the type its other returns have.
+cannot infer gets the type its other returns have. An arrow function's bare parameter gets
+the parentheses its type needs.
 """
 
 from __future__ import annotations
@@ -50,3 +51,23 @@ def test_a_recursive_function_gets_the_type_its_other_returns_have(tmp_path: Pat
     assert result["errors"] == 0
     assert "export function expand(str: string, top?: boolean): string[] {" in text
     assert "@ts-expect-error" not in text
+
+
+BARE = """export function run(list: string[]) {
+  const seen: unknown[] = []
+  const push = tok => { seen.push(tok) }
+  list.forEach((x) => push(x))
+  const pair = (a, b) => [a, b]
+  pair(1, 2)
+  return async v => v
+}
+"""
+
+
+def test_a_bare_arrow_parameter_is_typed_inside_parentheses(tmp_path: Path) -> None:
+    result = run_pass("./last_resort", "lastResort", str(tmp_path), BARE)
+    text = str(result["text"])
+    assert result["errors"] == 0 and "@ts-expect-error" not in text
+    assert "const push = (tok: unknown) => {" in text
+    assert "return async (v: unknown) => v" in text
+    assert "const pair = (a: unknown, b: unknown) =>" in text  # parentheses there already

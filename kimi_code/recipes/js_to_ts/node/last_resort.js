@@ -41,7 +41,12 @@ function candidates(text, sf, d) {
     if (decl && !decl.type && decl.name) {
       const rest = ts.isParameter(decl) && decl.dotDotDotToken;
       const at = decl.name.getEnd() + (decl.questionToken ? 1 : 0);
-      for (const t of rest ? ['unknown[]', 'any[]'] : ['unknown', 'any']) out.push(edit(text, at, at, `: ${t}`));
+      // `tok => ...` has no parentheses to hold a type: `(tok: unknown) => ...`
+      const bare = ts.isParameter(decl) && ts.isArrowFunction(decl.parent) && decl.parent.parameters.length === 1 &&
+        !text.slice(decl.parent.getStart(sf), decl.getStart(sf)).trimEnd().endsWith('(');
+      for (const t of rest ? ['unknown[]', 'any[]'] : ['unknown', 'any']) {
+        out.push(bare ? edit(text, decl.getStart(sf), decl.getEnd(), `(${decl.getText(sf)}: ${t})`) : edit(text, at, at, `: ${t}`));
+      }
     }
   }
   if (d.code === 2683 || d.code === 7041) {
