@@ -158,12 +158,10 @@ function recursionCandidates(checker, sf, text, d) {
   (function visit(n) {
     if (n !== fn.body && ts.isFunctionLike(n)) return;
     if (ts.isReturnStatement(n) && n.expression && !self(n.expression)) {
-      let t = checker.getTypeAtLocation(n.expression);
-      if (t.flags & (ts.TypeFlags.Literal | ts.TypeFlags.BooleanLiteral)) t = checker.getBaseTypeOfLiteralType(t);
-      const s = checker.typeToString(checker.getWidenedType(t), fn, RETURN_FLAGS);
+      const s = valueType(checker, n.expression, fn);
       // a value typed through the cycle itself (`any`) is checked against the others' type
       if (/\bany\b/.test(s)) return;
-      if (/\bnever\b|\bunknown\b|typeof |import\(|=>/.test(s) || s.length > 80) unnamed = true;
+      if (UNWRITABLE.test(s) || s.length > 80) unnamed = true;
       else parts.add(s);
     }
     ts.forEachChild(n, visit);
@@ -174,6 +172,15 @@ function recursionCandidates(checker, sf, text, d) {
 }
 
 const RETURN_FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
+// what a return type written from a returned value's type must not hold
+const UNWRITABLE = /\bany\b|\bnever\b|\bunknown\b|typeof |import\(|=>/;
+
+/** The widened type of the value `e` as text, written as seen from `at` (literal types widened). */
+function valueType(checker, e, at) {
+  let t = checker.getTypeAtLocation(e);
+  if (t.flags & (ts.TypeFlags.Literal | ts.TypeFlags.BooleanLiteral)) t = checker.getBaseTypeOfLiteralType(t);
+  return checker.typeToString(checker.getWidenedType(t), at, RETURN_FLAGS);
+}
 
 /**
  * A value returned where the declared return type refuses it (TS2322: JSDoc's `@returns {Array}`
@@ -185,10 +192,8 @@ function returnCandidates(checker, sf, text, d) {
   if (!ret || !ts.isReturnStatement(ret) || !ret.expression) return [];
   const fn = ts.findAncestor(ret, ts.isFunctionLike);
   if (!fn || !fn.type || ts.isTypePredicateNode(fn.type) || (fn.modifiers || []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) || fn.asteriskToken) return [];
-  let t = checker.getTypeAtLocation(ret.expression);
-  if (t.flags & (ts.TypeFlags.Literal | ts.TypeFlags.BooleanLiteral)) t = checker.getBaseTypeOfLiteralType(t);
-  const added = checker.typeToString(checker.getWidenedType(t), fn, RETURN_FLAGS);
-  if (/\bany\b|\bnever\b|\bunknown\b|typeof |import\(|=>/.test(added) || added.length > 80) return [];
+  const added = valueType(checker, ret.expression, fn);
+  if (UNWRITABLE.test(added) || added.length > 80) return [];
   const declared = fn.type.getText(sf), wrap = ts.isFunctionTypeNode(fn.type) || ts.isConstructorTypeNode(fn.type);
   return [edit(text, fn.type.getStart(sf), fn.type.getEnd(), `${wrap ? `(${declared})` : declared} | ${added}`)];
 }
