@@ -32,3 +32,25 @@ def test_names_that_are_no_type_become_unknown(tmp_path: Path) -> None:
     text = str(result["text"])
     assert "function make(val: unknown): unknown {" in text
     assert result["result"] == 2
+
+
+TYPEDEF = """/**
+ * @typedef {Object} LineItem
+ * @property {string} sku
+ * @property {import('./money').Money} unitPrice
+ */
+
+/** @param {LineItem} line */
+export function skuOf(line) {
+  return line.sku;
+}
+"""
+
+
+def test_a_typedef_converted_in_a_later_round_keeps_its_name(tmp_path: Path) -> None:
+    # the first round cannot convert the typedef (its member's module is missing); the name
+    # it annotates `line` with must still be there when a later round converts it
+    result = run_pass("./types", "inferTypes", str(tmp_path), TYPEDEF)
+    text = str(result["text"])
+    assert "function skuOf(line: LineItem)" in text
+    assert "LineItem {" in text or "type LineItem =" in text

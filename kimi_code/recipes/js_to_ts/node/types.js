@@ -190,7 +190,6 @@ function inferTypes(project, rel, rounds = 3) {
     for (const [fixId, wanted] of COMBINED.slice(0, 2)) {
       if (wanted(null, project.text(rel)) && guardedFix(project, rel, fixId)) { applied.push(fixId); changed = true; }
     }
-    if (i === 0 && /@(param|type|returns?|typedef|this)\b/.test(project.text(rel)) && unresolvedTypeNames(project, rel)) applied.push('unresolvedTypeNames');
     if (inferEach(project, rel)) { applied.push('inferFromUsage'); changed = true; }
     for (const [fixId, wanted] of COMBINED.slice(2)) {
       const codes = new Set(project.diagnostics(rel).map((d) => d.code));
@@ -199,6 +198,8 @@ function inferTypes(project, rel, rounds = 3) {
     }
     if (!changed) break;
   }
+  // after the rounds: a `@typedef` the first round could not convert may convert in a later one
+  if (/@(param|type|returns?|typedef|this)\b/.test(project.text(rel)) && unresolvedTypeNames(project, rel)) applied.push('unresolvedTypeNames');
   return applied;
 }
 
