@@ -24,6 +24,9 @@ function exportMember(n) {
   return null;
 }
 const isAssign = (n) => ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+/** `exports = module.exports = {}`: the module starts afresh (its named exports follow). */
+const startsAfresh = (e) => isAssign(e) && isExports(e.left) && isAssign(e.right) && isModuleExports(e.right.left) &&
+  ts.isObjectLiteralExpression(e.right.right) && !e.right.right.properties.length;
 
 function safeName(spec, taken) {
   let base = spec.replace(/\.[cm]?[jt]sx?$/, '').split('/').filter((s) => s && s !== '.' && s !== '..').pop() || 'mod';
@@ -92,8 +95,7 @@ function wholeValue(s) {
   const e = s.expression;
   if (isModuleExports(e.left)) return e.right;
   // (`exports = module.exports = {}` only starts afresh: named exports, convertNamedExports)
-  const fresh = (v) => ts.isObjectLiteralExpression(v) && !v.properties.length;
-  if (isExports(e.left) && isAssign(e.right) && isModuleExports(e.right.left) && !fresh(e.right.right)) return e.right.right;
+  if (isExports(e.left) && isAssign(e.right) && isModuleExports(e.right.left) && !startsAfresh(e)) return e.right.right;
   return null;
 }
 
@@ -131,9 +133,8 @@ function reassignsExports(sf) {
     if (found) return;
     if (isAssign(n) && (isExports(n.left) || isModuleExports(n.left))) {
       // `exports = module.exports` and `exports = module.exports = {}` only alias or start afresh
-      const fresh = isExports(n.left) && (isModuleExports(n.right) || (isAssign(n.right) && isModuleExports(n.right.left) &&
-        ts.isObjectLiteralExpression(n.right.right) && !n.right.right.properties.length));
-      if (!fresh) found = `${n.left.getText(sf)} is assigned where it cannot become an export: CommonJS kept`;
+      const aliases = isExports(n.left) && isModuleExports(n.right);
+      if (!aliases && !startsAfresh(n)) found = `${n.left.getText(sf)} is assigned where it cannot become an export: CommonJS kept`;
       return;
     }
     ts.forEachChild(n, visit);
@@ -193,9 +194,7 @@ function convertNamedExports(sf, replace, notes) {
     if (ts.isExpressionStatement(s) && isAssign(s.expression) && isModuleExports(s.expression.right) && isExports(s.expression.left)) {
       replace(s, ''); continue; // exports = module.exports (aliasing only)
     }
-    if (ts.isExpressionStatement(s) && isAssign(s.expression) && isAssign(s.expression.right) && isExports(s.expression.left) &&
-        isModuleExports(s.expression.right.left) && ts.isObjectLiteralExpression(s.expression.right.right) &&
-        s.expression.right.right.properties.length === 0) { replace(s, ''); continue; }
+    if (ts.isExpressionStatement(s) && startsAfresh(s.expression)) { replace(s, ''); continue; }
     if (ts.isExpressionStatement(s) && chainOf(s.expression).names.length > 1) continue;
     const single = exportStatement(s, sf, locals, counts, aliases);
     if (single) { replace(s, single.text); handled.add(single.node); }
