@@ -131,9 +131,48 @@ function objectShapes(checker, sf, text, n, code) {
     const v = isWrite ? typeText(checker, parent.right) : null;
     const base = found.typeNode ? null : typeText(checker, found.init);
     if (!found.typeNode && !base) return [];
-    for (const t of [v, 'unknown']) if (t) out.push(withType(sf, text, found, `{ ${name}?: ${t} }`, base));
+    const all = isWrite ? writtenMembers(checker, sf, access.expression) : null;
+    if (all && all.size > 1) out.push(withMembers(sf, text, found, all, base));
+    for (const t of [v, 'unknown']) if (t) out.push(withMembers(sf, text, found, new Map([[name, t]]), base));
   }
   return out.filter(Boolean);
+}
+
+/**
+ * Every member the file writes on `obj` (`convert.rgb.hsl = ...; convert.rgb.hsv = ...`) that
+ * its type lacks, each typed by what is written there (`unknown` where that cannot be named).
+ */
+function writtenMembers(checker, sf, obj) {
+  const target = symbolOf(checker, obj), type = checker.getTypeAtLocation(obj), found = new Map();
+  if (!target) return null;
+  (function visit(m) {
+    if (isAssignment(m) && ts.isPropertyAccessExpression(m.left) && symbolOf(checker, m.left.expression) === target &&
+        !checker.getPropertyOfType(type, m.left.name.text)) {
+      const k = m.left.name.text, t = typeText(checker, m.right) || 'unknown', prev = found.get(k);
+      found.set(k, prev && prev !== t ? 'unknown' : t);
+    }
+    ts.forEachChild(m, visit);
+  })(sf);
+  return found.size <= 40 ? found : null;
+}
+
+/**
+ * The declared type of an object literal of this file with optional `members` added: into the
+ * one-line type literal it already ends with (`{ channels: number } & { hsl?: F; hsv?: G }`),
+ * else as one more `& { ... }`, else (no declared type) as `base & { ... }`.
+ */
+function withMembers(sf, text, found, members, base) {
+  const added = [...members].map(([k, t]) => `${k}?: ${t}`).join('; ');
+  const node = found.typeNode;
+  if (!node) return withType(sf, text, found, `{ ${added} }`, base);
+  const last = ts.isIntersectionTypeNode(node) ? node.types[node.types.length - 1] : node;
+  if (ts.isTypeLiteralNode(last) && !last.getText(sf).includes('\n')) {
+    const own = last.members.map((m) => m.getText(sf).replace(/[;,]\s*$/, ''));
+    return edit(text, last.getStart(sf), last.getEnd(), `{ ${[...own, added].join('; ')} }`);
+  }
+  const loose = ts.isUnionTypeNode(node) || ts.isFunctionTypeNode(node) || ts.isConstructorTypeNode(node) || ts.isConditionalTypeNode(node);
+  const t = node.getText(sf);
+  return edit(text, node.getStart(sf), node.getEnd(), `${loose ? `(${t})` : t} & { ${added} }`);
 }
 
 const isAssignment = (a) => ts.isBinaryExpression(a) && a.operatorToken.kind === ts.SyntaxKind.EqualsToken;
@@ -325,6 +364,24 @@ function widenArrayElements(checker, sf, text, n) {
   return [edit(text, decl.name.getEnd(), decl.name.getEnd(), `: (${elem} | ${v})[]`)];
 }
 
+/**
+ * `function f(a, { glob, posix } = {})`: a destructured parameter or variable whose default is
+ * an empty object literal (type `{}`, no property to destructure) gets a declared type with every
+ * name optional, typed by its own default value where it has one: `{ glob?: unknown; ... }`.
+ */
+function defaultedPattern(checker, sf, text, element) {
+  const pattern = element.parent, decl = pattern.parent;
+  if (!ts.isObjectBindingPattern(pattern) || !(ts.isParameter(decl) || ts.isVariableDeclaration(decl)) || decl.name !== pattern) return [];
+  if (decl.type || !decl.initializer || !ts.isObjectLiteralExpression(decl.initializer) || decl.initializer.properties.length) return [];
+  const members = [];
+  for (const e of pattern.elements) {
+    const key = e.propertyName || e.name;
+    if (e.dotDotDotToken || !ts.isIdentifier(key)) return [];
+    members.push(`${key.text}?: ${(e.initializer && typeText(checker, e.initializer)) || 'unknown'}`);
+  }
+  return [edit(text, pattern.getEnd(), pattern.getEnd(), `: { ${members.join('; ')} }`)];
+}
+
 function isNullish(e) {
   return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
 }
@@ -334,6 +391,7 @@ function shapeCandidates(checker, sf, d) {
   const text = sf.text, n = nodeAt(sf, d.start, d.length || 0);
   try {
     if (d.code === 2554 || d.code === 2555) return optionalParams(checker, sf, text, n);
+    if ((d.code === 2339 || d.code === 2525) && n.parent && ts.isBindingElement(n.parent)) return defaultedPattern(checker, sf, text, n.parent);
     if (d.code === 7053 || d.code === 2339 || d.code === 2551) return objectShapes(checker, sf, text, n, d.code);
     if (d.code === 7034 || d.code === 7005) return arrayElements(checker, sf, text, n);
     if (d.code === 2564 && ts.isIdentifier(n) && ts.isPropertyDeclaration(n.parent)) {
