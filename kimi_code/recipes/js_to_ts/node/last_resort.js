@@ -2,12 +2,14 @@
 // Last-resort pass of the JS->TS recipe (Node helper): for each compiler error left in a file,
 // try the least harmful edit that removes it, keeping an edit only when the file's error count
 // drops: a declared return type widened by a value it refuses, a regular expression TypeScript
-// refuses as `new RegExp(...)`, a member shape, a non-null assertion, `unknown`, then `any`
+// refuses as `new RegExp(...)`, a browser global or a probed member of a library's global
+// interface declared (globals.js), a member shape, a non-null assertion, `unknown`, then `any`
 // (annotation or cast), and only then an `@ts-expect-error` comment carrying the compiler's
 // message as its reason.
 const ts = require('typescript');
 const { shapeCandidates, nodeAt, edit } = require('./shapes');
 const { diffEdit, bisectApply } = require('./batch');
+const { globalCandidates } = require('./globals');
 
 const IMPLICIT_ANY = new Set([7005, 7006, 7008, 7018, 7019, 7022, 7023, 7031, 7034, 7043, 7044, 7045, 7046, 7047, 7048, 7049, 7050]);
 const MAYBE_NULL = new Set([2531, 2532, 2533, 18047, 18048, 18049]);
@@ -58,6 +60,8 @@ function candidates(text, sf, d) {
   }
   const expr = ts.isIdentifier(n) || ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isCallExpression(n) ? n : null;
   if (MAYBE_NULL.has(d.code) && expr) out.push(edit(text, expr.getEnd(), expr.getEnd(), '!'));
+  // used before being assigned on some path (`let code;` set in a loop that may not run)
+  if (d.code === 2454 && ts.isIdentifier(n)) out.push(edit(text, n.getEnd(), n.getEnd(), '!'));
   if ((d.code === 2339 || d.code === 7053 || UNTYPED_CALL.has(d.code)) && n.parent) {
     const obj = ts.isPropertyAccessExpression(n.parent) ? n.parent.expression
       : ts.isElementAccessExpression(n) ? n.expression : ts.isElementAccessExpression(n.parent) ? n.parent.expression : expr;
@@ -127,7 +131,7 @@ function insideTemplate(sf, pos) {
 function allCandidates(project, rel, text, sf, d) {
   const psf = project.sourceFile(rel), checker = project.program().getTypeChecker();
   return [...returnCandidates(checker, psf, text, d), ...recursionCandidates(checker, psf, text, d), ...regexCandidates(sf, text, d),
-    ...shapeCandidates(checker, psf, d), ...candidates(text, sf, d)];
+    ...globalCandidates(checker, psf, d), ...shapeCandidates(checker, psf, d), ...candidates(text, sf, d)];
 }
 
 /** The name a function is called by: its own, or that of the variable or property it is assigned to. */
@@ -184,10 +188,12 @@ function valueType(checker, e, at) {
 
 /**
  * A value returned where the declared return type refuses it (TS2322: JSDoc's `@returns {Array}`
- * on a function that also returns `-1`): the declared type widened by the returned value's type.
+ * on a function that also returns `-1`; TS2353: an object literal returned for `@return {Array}`):
+ * the declared type widened by the returned value's type, then, where the function returns
+ * nothing else, replaced by it.
  */
 function returnCandidates(checker, sf, text, d) {
-  if (d.code !== 2322) return [];
+  if (d.code !== 2322 && d.code !== 2353) return [];
   const ret = ts.findAncestor(nodeAt(sf, d.start, d.length || 0), (a) => ts.isReturnStatement(a) || ts.isFunctionLike(a));
   if (!ret || !ts.isReturnStatement(ret) || !ret.expression) return [];
   const fn = ts.findAncestor(ret, ts.isFunctionLike);
@@ -195,7 +201,15 @@ function returnCandidates(checker, sf, text, d) {
   const added = valueType(checker, ret.expression, fn);
   if (UNWRITABLE.test(added) || added.length > 80) return [];
   const declared = fn.type.getText(sf), wrap = ts.isFunctionTypeNode(fn.type) || ts.isConstructorTypeNode(fn.type);
-  return [edit(text, fn.type.getStart(sf), fn.type.getEnd(), `${wrap ? `(${declared})` : declared} | ${added}`)];
+  const out = [edit(text, fn.type.getStart(sf), fn.type.getEnd(), `${wrap ? `(${declared})` : declared} | ${added}`)];
+  let returns = 0;
+  (function visit(n) {
+    if (n !== fn.body && ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n)) returns++;
+    ts.forEachChild(n, visit);
+  })(fn.body);
+  if (returns === 1) out.push(edit(text, fn.type.getStart(sf), fn.type.getEnd(), added));
+  return out;
 }
 
 /**
