@@ -12,6 +12,8 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from kimi_code.index.languages import parser_for
+
 __all__ = ["JS_SUFFIXES", "dependency_order", "is_convertible", "select", "ts_path"]
 
 JS_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs")
@@ -32,8 +34,27 @@ _NOT_SOURCE = re.compile(
     r"(^|/)(\.?eslintrc|\.?prettierrc|babel\.config|jest\.config|webpack\.config|rollup\.config|"
     r"vite\.config|karma\.conf|gulpfile|Gruntfile)[^/]*$)"
 )
-# A JSX element or fragment: `<Tag` / `</Tag>` / `<>` in expression position.
+# What a JSX element or fragment looks like in expression position (`<Tag` / `</Tag>` / `<>`):
+# a quick test before the parse that decides (a comment or a string may look the same).
 _JSX = re.compile(r"(return|[=(,?:&|]|=>)\s*<(/?[A-Za-z][\w.:-]*[\s/>]|>)")
+_JSX_NODES = frozenset({"jsx_element", "jsx_self_closing_element"})
+
+
+def has_jsx(text: str) -> bool:
+    """Whether JavaScript source `text` holds a JSX element or fragment."""
+    if not _JSX.search(text):
+        return False
+    cursor = parser_for("jsx").parse(text.encode("utf-8")).walk()
+    while True:
+        if cursor.node is not None and cursor.node.type in _JSX_NODES:
+            return True
+        if cursor.goto_first_child() or cursor.goto_next_sibling():
+            continue
+        while cursor.goto_parent():
+            if cursor.goto_next_sibling():
+                break
+        else:
+            return False
 
 
 def is_convertible(path: str) -> bool:
@@ -61,7 +82,7 @@ def ts_path(path: str, text: str = "") -> str:
         if path.endswith(js):
             return path[: -len(js)] + ts
     if path.endswith(".js"):
-        return path[:-3] + (".tsx" if _JSX.search(text) else ".ts")
+        return path[:-3] + (".tsx" if has_jsx(text) else ".ts")
     return path
 
 

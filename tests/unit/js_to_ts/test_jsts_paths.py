@@ -13,6 +13,9 @@ from kimi_code.recipes.js_to_ts.paths import dependency_order, is_convertible, s
         ("src/a.js", "const x = 1;", "src/a.ts"),
         ("src/a.js", "export const A = () => <div>hi</div>;", "src/a.tsx"),
         ("src/a.js", "if (a < b && c > d) {}", "src/a.ts"),
+        ("src/a.js", "const f = () => <>\n  <b />\n</>;", "src/a.tsx"),
+        # looks like JSX, but in a comment and a string (minimatch's `(?:<pattern>)<type>`)
+        ("src/a.js", "// The others are (?:<pattern>)<type>\nre = '(?:<pattern>)';", "src/a.ts"),
         ("src/View.jsx", "", "src/View.tsx"),
         ("src/h.mjs", "", "src/h.mts"),
         ("src/legacy.cjs", "", "src/legacy.cts"),
