@@ -2,7 +2,8 @@
 
 Before a cast or a suppression: a declared return type that refuses a value the function
 returns is widened by that value's type (JSDoc's `@returns {Array}` on a function that also
-returns `-1`), and a regular expression TypeScript's regex checking refuses but JavaScript runs
+returns `-1`), or replaced by it when the function returns nothing else (`@return {Array}` on
+a function that returns an object), and a regular expression TypeScript's regex checking refuses but JavaScript runs
 goes through `new RegExp(source, flags)`. A recursive function whose return type TypeScript
 cannot infer gets the type its other returns have. An arrow function's bare parameter gets
 the parentheses its type needs.
@@ -71,3 +72,25 @@ def test_a_bare_arrow_parameter_is_typed_inside_parentheses(tmp_path: Path) -> N
     assert "const push = (tok: unknown) => {" in text
     assert "return async (v: unknown) => v" in text
     assert "const pair = (a: unknown, b: unknown) =>" in text  # parentheses there already
+
+
+WRONG_RETURN = """/** @return {Array} */
+export function parseOptions(argv: string[]): unknown[] {
+  const args: string[] = []
+  for (const a of argv) args.push(a)
+  return { args: args, rest: argv.length }
+}
+
+export const count = parseOptions([]).args.length
+"""
+
+
+def test_a_wrong_declared_return_type_gives_way_to_the_only_value_returned(
+    tmp_path: Path,
+) -> None:
+    result = run_pass("./last_resort", "lastResort", str(tmp_path), WRONG_RETURN)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    assert "@ts-expect-error" not in text and " as any" not in text
+    declared = "{ args: string[]; rest: number; }"
+    assert f"export function parseOptions(argv: string[]): {declared} {{" in text

@@ -189,8 +189,8 @@ function valueType(checker, e, at) {
 /**
  * A value returned where the declared return type refuses it (TS2322: JSDoc's `@returns {Array}`
  * on a function that also returns `-1`; TS2353: an object literal returned for `@return {Array}`):
- * the declared type widened by the returned value's type, then, where the function returns
- * nothing else, replaced by it.
+ * the declared type widened by the returned value's type; where the function returns nothing
+ * else, first replaced by it.
  */
 function returnCandidates(checker, sf, text, d) {
   if (d.code !== 2322 && d.code !== 2353) return [];
@@ -201,15 +201,15 @@ function returnCandidates(checker, sf, text, d) {
   const added = valueType(checker, ret.expression, fn);
   if (UNWRITABLE.test(added) || added.length > 80) return [];
   const declared = fn.type.getText(sf), wrap = ts.isFunctionTypeNode(fn.type) || ts.isConstructorTypeNode(fn.type);
-  const out = [edit(text, fn.type.getStart(sf), fn.type.getEnd(), `${wrap ? `(${declared})` : declared} | ${added}`)];
+  const widened = edit(text, fn.type.getStart(sf), fn.type.getEnd(), `${wrap ? `(${declared})` : declared} | ${added}`);
   let returns = 0;
   (function visit(n) {
     if (n !== fn.body && ts.isFunctionLike(n)) return;
     if (ts.isReturnStatement(n)) returns++;
     ts.forEachChild(n, visit);
   })(fn.body);
-  if (returns === 1) out.push(edit(text, fn.type.getStart(sf), fn.type.getEnd(), added));
-  return out;
+  // the function's only return: the declared type is wrong, not too narrow
+  return returns === 1 ? [edit(text, fn.type.getStart(sf), fn.type.getEnd(), added), widened] : [widened];
 }
 
 /**
