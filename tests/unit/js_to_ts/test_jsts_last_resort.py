@@ -3,10 +3,11 @@
 Before a cast or a suppression: a declared return type that refuses a value the function
 returns is widened by that value's type (JSDoc's `@returns {Array}` on a function that also
 returns `-1`), or replaced by it when the function returns nothing else (`@return {Array}` on
-a function that returns an object), and a regular expression TypeScript's regex checking refuses but JavaScript runs
-goes through `new RegExp(source, flags)`. A recursive function whose return type TypeScript
-cannot infer gets the type its other returns have. An arrow function's bare parameter gets
-the parentheses its type needs.
+a function that returns an object), and a regular expression TypeScript's regex checking
+refuses but JavaScript runs goes through `new RegExp(source, flags)`. A recursive function
+whose return type TypeScript cannot infer gets the type its other returns have. An arrow
+function's bare parameter gets the parentheses its type needs. A rest parameter typed with a
+union keeps its array part.
 """
 
 from __future__ import annotations
@@ -94,3 +95,16 @@ def test_a_wrong_declared_return_type_gives_way_to_the_only_value_returned(
     assert "@ts-expect-error" not in text and " as any" not in text
     declared = "{ args: string[]; rest: number; }"
     assert f"export function parseOptions(argv: string[]): {declared} {{" in text
+
+
+REST = """export function splice(start: number, ...nodes: string | number[]) {
+  return nodes.slice(start)
+}
+"""
+
+
+def test_a_rest_parameter_keeps_the_array_part_of_its_type(tmp_path: Path) -> None:
+    result = run_pass("./last_resort", "lastResort", str(tmp_path), REST)
+    text = str(result["text"])
+    assert result["errors"] == 0 and "@ts-expect-error" not in text
+    assert "export function splice(start: number, ...nodes: number[]) {" in text

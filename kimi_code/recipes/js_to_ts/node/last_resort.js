@@ -60,6 +60,14 @@ function candidates(text, sf, d) {
   }
   const expr = ts.isIdentifier(n) || ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n) || ts.isCallExpression(n) ? n : null;
   if (MAYBE_NULL.has(d.code) && expr) out.push(edit(text, expr.getEnd(), expr.getEnd(), '!'));
+  if (d.code === 2370) { // a rest parameter typed `string | unknown[]` (from usage): its array part
+    const p = ts.findAncestor(n, ts.isParameter);
+    if (p && p.dotDotDotToken && p.type) {
+      const parts = ts.isUnionTypeNode(p.type) ? p.type.types.filter((t) => ts.isArrayTypeNode(t) || ts.isTupleTypeNode(t)) : [];
+      const array = parts.length ? parts.map((t) => t.getText(sf)).join(' | ') : 'unknown[]';
+      out.push(edit(text, p.type.getStart(sf), p.type.getEnd(), array));
+    }
+  }
   // used before being assigned on some path (`let code;` set in a loop that may not run)
   if (d.code === 2454 && ts.isIdentifier(n)) out.push(edit(text, n.getEnd(), n.getEnd(), '!'));
   if ((d.code === 2339 || d.code === 7053 || UNTYPED_CALL.has(d.code)) && n.parent) {
