@@ -15,6 +15,7 @@ const { weakSpots } = require('./weak_spots');
 const { refineAny, refineChains } = require('./refine');
 const { duckTypes } = require('./duck');
 const { memberShapes } = require('./members');
+const { prototypeInstances } = require('./prototypes');
 const { typeFromEvidence, typeFromAssignments } = require('./evidence');
 const { tightenCasts } = require('./casts');
 const { optionalFromTests } = require('./optional');
@@ -76,6 +77,7 @@ const OPS = {
     used.assigned = typeFromAssignments(p, req.path);
     used.unknown = narrowAny(p, req.path, { rest: true });
     used.optional = optionalFromTests(p, req.path);
+    used.prototypes = prototypeInstances(p, req.path);
     Object.assign(used, tightenCasts(p, req.path, { added: true }));
     return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
   },

@@ -6,9 +6,14 @@
  */
 const isDigit = (char?: string | undefined): boolean => char !== undefined && char >= '0' && char <= '9';
 
-function Node(this: { value: unknown; next: unknown }, value: unknown) {
+function Node(this: Node, value: unknown) {
   this.value = value;
   this.next = null;
+}
+
+interface Node {
+  value: unknown;
+  next: unknown;
 }
 
 function countDigits(text: any) {
@@ -20,7 +25,7 @@ function countDigits(text: any) {
 function link(items: string | unknown[]) {
   let head = null;
   for (let i = items.length - 1; i >= 0; i--) {
-    const node = new (Node as unknown as new (...args: Parameters<typeof Node>) => ThisParameterType<typeof Node>)(items[i]);
+    const node = new (Node as unknown as new (...args: Parameters<typeof Node>) => Node)(items[i]);
     node.next = head;
     head = node;
   }

@@ -57,9 +57,14 @@ function seconds(count: number, unit: unknown) {
 }
 
 // a prototype-style constructor, called with `new`
-function Spec(this: { text: string; size: number }, text: unknown) {
+function Spec(this: Spec, text: unknown) {
   this.text = String(text);
   this.size = this.text.length;
+}
+
+interface Spec {
+  text: string;
+  size: number;
 }
 
 Spec.prototype.toString = function () {
@@ -67,17 +72,22 @@ Spec.prototype.toString = function () {
 };
 
 function spec(text: unknown) {
-  return new (Spec as unknown as new (...args: Parameters<typeof Spec>) => ThisParameterType<typeof Spec>)(text);
+  return new (Spec as unknown as new (...args: Parameters<typeof Spec>) => Spec)(text);
 }
 
 // a constructor that takes more than its parameters say
-function Range(this: { low: number; high: unknown }, low: unknown) {
+function Range(this: Range, low: unknown) {
   this.low = Number(low);
   this.high = arguments.length > 1 ? Number(arguments[1]) : this.low;
 }
 
+interface Range {
+  low: number;
+  high: unknown;
+}
+
 function range(low: unknown, high: unknown) {
-  return new (Range as unknown as new (...args: unknown[]) => ThisParameterType<typeof Range>)(low, (high));
+  return new (Range as unknown as new (...args: unknown[]) => Range)(low, (high));
 }
 
 // a constructor given an object of the parts a pattern matched
@@ -86,12 +96,17 @@ var SIZE = /^(\d+)x(\d+)?$/;
 function size(text: string) {
   var m = SIZE.exec(text);
   if (!m) throw new Error('not a size: ' + text);
-  return new (Size as unknown as new (...args: Parameters<typeof Size>) => ThisParameterType<typeof Size>)({ width: m[1], height: m[2] });
+  return new (Size as unknown as new (...args: Parameters<typeof Size>) => Size)({ width: m[1], height: m[2] });
 }
 
-function Size(this: { width: number; height: unknown }, parts: { width: string; height?: string; }) {
+function Size(this: Size, parts: { width: string; height?: string; }) {
   this.width = +parts.width;
   this.height = parts.height === undefined ? this.width : +parts.height;
+}
+
+interface Size {
+  width: number;
+  height: unknown;
 }
 
 export = { size, retry, firstLine, Box, wrap, boxedSize, read, sizeOf, seconds, Spec, spec, Range, range };
