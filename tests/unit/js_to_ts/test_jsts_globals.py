@@ -69,3 +69,21 @@ WRITTEN = """export function mark(): void {
 def test_a_member_written_on_a_library_interface_is_not_declared(tmp_path: Path) -> None:
     result = run_pass("./last_resort", "lastResort", str(tmp_path), WRITTEN)
     assert "declare global" not in str(result["text"])
+
+
+GLOBAL_OBJECT = """export function config(name: string): unknown {
+  try {
+    if (!global.localStorage) return false
+  } catch (_) {
+    return false
+  }
+  return global.localStorage[name]
+}
+"""
+
+
+def test_a_browser_global_read_off_the_global_object_gets_the_dom_library(tmp_path: Path) -> None:
+    result = run_pass("./last_resort", "lastResort", str(tmp_path), GLOBAL_OBJECT)
+    text = str(result["text"])
+    assert result["errors"] == 0 and "@ts-expect-error" not in text
+    assert text.startswith('/// <reference lib="dom" />\n')

@@ -7,7 +7,9 @@ a function that returns an object), and a regular expression TypeScript's regex 
 refuses but JavaScript runs goes through `new RegExp(source, flags)`. A recursive function
 whose return type TypeScript cannot infer gets the type its other returns have. An arrow
 function's bare parameter gets the parentheses its type needs. A rest parameter typed with a
-union keeps its array part.
+union keeps its array part. Legacy idioms (a constructor called without `new`, a loop's `var`
+declared again, `arguments`, a JSDoc type naming a value, defaults a spread overwrites) get
+edits too.
 """
 
 from __future__ import annotations
@@ -108,3 +110,54 @@ def test_a_rest_parameter_keeps_the_array_part_of_its_type(tmp_path: Path) -> No
     text = str(result["text"])
     assert result["errors"] == 0 and "@ts-expect-error" not in text
     assert "export function splice(start: number, ...nodes: number[]) {" in text
+
+
+LEGACY = """import { mkdir } from 'fs';
+
+export function f(min: string | number, max: string | number, o: Record<string, unknown>) {
+  let a = Math.min(min, max);
+  for (var i in o) a += 1;
+  for (var i = 0; i < 3; i++) a += i;
+  const buf = Buffer(4);
+  return a + buf.length;
+}
+
+export function g(o: Record<string, unknown>) {
+  for (var i in o) o[i] = 1;
+  for (var i = 0; i < 3; i++) setTimeout(() => i);
+}
+
+function extend() { return arguments.length; }
+export const n = extend(1, 2, 3);
+
+export function make(path: string, opts: { mkdir: mkdir }) {
+  opts.mkdir(path, () => {});
+}
+
+export const camel = (input: string, options: { pascalCase: unknown; locale?: string }) => {
+  options = { pascalCase: false, ...options };
+  return options.pascalCase ? input : input.toLowerCase();
+};
+"""
+
+
+def test_legacy_javascript_idioms_get_edits_not_suppressions(tmp_path: Path) -> None:
+    result = run_pass("./last_resort", "lastResort", str(tmp_path), LEGACY)
+    text = str(result["text"])
+    assert result["errors"] == 0 and " as any" not in text
+    # TypeScript reports the first argument only: both get the assertion at once
+    assert "let a = Math.min((min as number), (max as number));" in text
+    # a loop's own `var` declared again with another type: the loop's `let`, first
+    assert "  for (let i = 0; i < 3; i++) a += i;" in text
+    # a function-style constructor called without `new`
+    made = "(Buffer as unknown as (...args: unknown[]) => InstanceType<typeof Buffer>)(4)"
+    assert f"const buf = {made};" in text
+    # a function reading `arguments` takes what it reads
+    assert "function extend(...args: unknown[]) {" in text
+    # a JSDoc type naming a value: the value's type
+    assert "opts: { mkdir: typeof mkdir }" in text
+    # a default a spread overwrites: the member is optional
+    assert "options: { pascalCase?: unknown; locale?: string }" in text
+    # a closure captures the loop's `var`: `let` would give each iteration its own
+    assert text.count("@ts-expect-error -- TS2403") == 1
+    assert "  for (var i = 0; i < 3; i++) setTimeout(() => i);" in text

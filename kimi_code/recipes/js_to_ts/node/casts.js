@@ -11,6 +11,7 @@ const ts = require('typescript');
 const { acceptAlong, bisectApply, importers } = require('./batch');
 const { nameable } = require('./names');
 const { typeName } = require('./duck');
+const { readsArguments } = require('./shapes');
 
 /** `n` with the parentheses around it (the node its parent sees). */
 function liftParens(n) {
@@ -121,17 +122,6 @@ function constructed(checker, cast, use) {
   // a function that reads `arguments` takes more than its parameters say
   const args = sig.declaration && readsArguments(sig.declaration) ? 'unknown[]' : `Parameters<typeof ${f}>`;
   return `unknown as new (...args: ${args}) => ThisParameterType<typeof ${f}>`;
-}
-
-/** Whether function `fn` reads its own `arguments` (not a nested ordinary function's). */
-function readsArguments(fn) {
-  let found = false;
-  (function visit(n) {
-    if (found || (n !== fn && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n)))) return;
-    if (ts.isIdentifier(n) && n.text === 'arguments') found = true;
-    ts.forEachChild(n, visit);
-  })(fn);
-  return found;
 }
 
 /**

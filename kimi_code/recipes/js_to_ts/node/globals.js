@@ -3,7 +3,8 @@
 // suppression, for code that reaches what its runtime provides but the strict ES lib does not
 // declare.
 //  - A browser global the file reads (`window`, `document`, `navigator`, `localStorage`: TS2304,
-//    TS2584) is declared by the DOM library: the file gets `/// <reference lib="dom" />`.
+//    TS2584; `global.localStorage`: TS7017) is declared by the DOM library: the file gets
+//    `/// <reference lib="dom" />`.
 //  - A member the code probes for on a global interface of a library's declarations
 //    (`window.process.type`, `console.firebug`, `style.WebkitAppearance`: TS2339, TS2551) is
 //    declared on that interface as optional and `unknown`, in a `declare global` block at the end
@@ -13,7 +14,7 @@ const path = require('path');
 const ts = require('typescript');
 const { nodeAt, edit } = require('./shapes');
 
-const CANNOT_FIND = new Set([2304, 2552, 2584]);
+const CANNOT_FIND = new Set([2304, 2552, 2584, 7017]);
 const NO_MEMBER = new Set([2339, 2551]);
 const DOM_REFERENCE = '/// <reference lib="dom" />';
 
@@ -48,8 +49,16 @@ function directiveAt(text) {
   return text.startsWith('#!') ? text.indexOf('\n') + 1 : 0;
 }
 
+/** `global.localStorage`, `globalThis.document`, `window.navigator`: a member of the global object. */
+const GLOBAL_OBJECTS = new Set(['global', 'globalThis', 'window', 'self']);
+
 function domReference(sf, text, d) {
-  const n = nodeAt(sf, d.start, d.length || 0);
+  let n = nodeAt(sf, d.start, d.length || 0);
+  if (d.code === 7017) { // `global.localStorage`: no index signature on the global object
+    const access = ts.isPropertyAccessExpression(n) ? n : n.parent;
+    if (!access || !ts.isPropertyAccessExpression(access) || !ts.isIdentifier(access.expression) || !GLOBAL_OBJECTS.has(access.expression.text)) return [];
+    n = access.name;
+  }
   if (!ts.isIdentifier(n) || !domGlobals().has(n.text) || text.includes(DOM_REFERENCE)) return [];
   const at = directiveAt(text);
   return [edit(text, at, at, `${DOM_REFERENCE}\n`)];

@@ -2,8 +2,11 @@
 // Last-resort pass of the JS->TS recipe (Node helper): for each compiler error left in a file,
 // try the least harmful edit that removes it, keeping an edit only when the file's error count
 // drops: a declared return type widened by a value it refuses, a regular expression TypeScript
-// refuses as `new RegExp(...)`, a browser global or a probed member of a library's global
-// interface declared (globals.js), a member shape, a non-null assertion, `unknown`, then `any`
+// refuses as `new RegExp(...)`, the arguments of one call asserted together, a constructor
+// called without `new` through a function type, a loop's redeclared `var` as its own `let`, a
+// value's name written as a type as `typeof` it, a member a spread's default overwrites made
+// optional, a browser global or a probed member of a library's global interface declared
+// (globals.js), a member shape, a non-null assertion, `unknown`, then `any`
 // (annotation or cast), and only then an `@ts-expect-error` comment carrying the compiler's
 // message as its reason.
 const ts = require('typescript');
@@ -139,6 +142,8 @@ function insideTemplate(sf, pos) {
 function allCandidates(project, rel, text, sf, d) {
   const psf = project.sourceFile(rel), checker = project.program().getTypeChecker();
   return [...returnCandidates(checker, psf, text, d), ...recursionCandidates(checker, psf, text, d), ...regexCandidates(sf, text, d),
+    ...argumentCandidates(checker, psf, text, d), ...callCandidates(psf, text, d), ...loopVarCandidates(checker, psf, text, d),
+    ...valueTypeCandidates(checker, psf, text, d), ...defaultedMembers(checker, psf, text, d),
     ...globalCandidates(checker, psf, d), ...shapeCandidates(checker, psf, d), ...candidates(text, sf, d)];
 }
 
@@ -234,6 +239,105 @@ function regexCandidates(sf, text, d) {
   return [edit(text, n.getStart(sf), n.getEnd(), `new RegExp(${source}${flags ? `, '${flags}'` : ''})`)];
 }
 
+/**
+ * An argument refused by a parameter (TS2345) where the call's other arguments of the same
+ * type would be refused next (TS reports the first: `Math.min(min, max)` of two `string |
+ * number`): each asserted to the parameter's type in one edit.
+ */
+function argumentCandidates(checker, sf, text, d) {
+  if (d.code !== 2345) return [];
+  const msg = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+  const m = /^Argument of type '([^']+)' is not assignable to parameter of type '([^']+)'/.exec(msg);
+  const n = nodeAt(sf, d.start, d.length || 0), call = n.parent;
+  if (!m || m[2].length > 80 || /\bany\b|\bnever\b/.test(m[2]) || !call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) ||
+      !(call.arguments || []).includes(n)) return [];
+  const same = call.arguments.filter((a) => !ts.isSpreadElement(a) && checker.typeToString(checker.getTypeAtLocation(a)) === m[1]);
+  if (same.length < 2) return [];
+  let out = text;
+  for (const a of [...same].reverse()) out = edit(out, a.getStart(sf), a.getEnd(), `(${a.getText(sf)} as ${m[2]})`);
+  return [out];
+}
+
+/**
+ * A constructor called without `new` (TS2348: `Buffer(size)`, which JavaScript allows of a
+ * function-style constructor): called through a function type making its instances.
+ */
+function callCandidates(sf, text, d) {
+  if (d.code !== 2348) return [];
+  const n = nodeAt(sf, d.start, d.length || 0);
+  const callee = ts.isCallExpression(n) ? n.expression : ts.isCallExpression(n.parent) && n.parent.expression === n ? n : null;
+  if (!callee || !ts.isEntityNameExpression(callee)) return [];
+  const name = callee.getText(sf);
+  return [edit(text, callee.getStart(sf), callee.getEnd(), `(${name} as unknown as (...args: unknown[]) => InstanceType<typeof ${name}>)`)];
+}
+
+/**
+ * A `var` a loop declares again with another type (TS2403: `for (var i in o)`, later `for (var
+ * i = 0; ...)`): the loop's own `let`, where nothing outside the loop statement reads it and no
+ * function inside captures it (so function scope and per-iteration bindings make no difference).
+ */
+function loopVarCandidates(checker, sf, text, d) {
+  if (d.code !== 2403) return [];
+  const n = nodeAt(sf, d.start, d.length || 0);
+  const decl = ts.findAncestor(n, ts.isVariableDeclaration), list = decl && decl.parent;
+  const loop = list && list.parent;
+  if (!decl || !ts.isIdentifier(decl.name) || !ts.isVariableDeclarationList(list) || (list.flags & ts.NodeFlags.BlockScoped) || list.declarations.length !== 1 ||
+      !loop || !(ts.isForStatement(loop) || ts.isForInStatement(loop) || ts.isForOfStatement(loop)) || loop.initializer !== list) return [];
+  const name = decl.name.text;
+  const fn = ts.findAncestor(loop, (a) => ts.isFunctionLike(a) || ts.isSourceFile(a));
+  // the loops that declare the same `var` for themselves (the other declaration among them)
+  const declares = (x) => (ts.isForStatement(x) || ts.isForInStatement(x) || ts.isForOfStatement(x)) && x.initializer &&
+    ts.isVariableDeclarationList(x.initializer) && x.initializer.declarations.some((v) => ts.isIdentifier(v.name) && v.name.text === name);
+  let outside = false, captured = false;
+  (function visit(x, inLoop, inOwn, inFn) {
+    if (outside || captured) return;
+    if (ts.isIdentifier(x) && x.text === name && !(ts.isPropertyAccessExpression(x.parent) && x.parent.name === x)) {
+      if (!inLoop) outside = true;
+      else if (inOwn && inFn) captured = true;
+    }
+    const own = inOwn || x === loop, looped = inLoop || own || declares(x);
+    ts.forEachChild(x, (c) => visit(c, looped, own, inFn || (own && x !== loop && ts.isFunctionLike(x))));
+  })(fn, false, false, false);
+  if (outside || captured) return [];
+  const kw = list.getFirstToken(sf);
+  return [edit(text, kw.getStart(sf), kw.getEnd(), 'let')];
+}
+
+/**
+ * A value's name written as a type (TS2749, TS2709: JSDoc's `{mkdir}` naming a function): the
+ * value's type, `typeof mkdir`, then `unknown`.
+ */
+function valueTypeCandidates(checker, sf, text, d) {
+  if (d.code !== 2749 && d.code !== 2709) return [];
+  const n = nodeAt(sf, d.start, d.length || 0);
+  const ref = ts.findAncestor(n, ts.isTypeReferenceNode);
+  if (!ref || ref.typeArguments || !ts.isEntityName(ref.typeName)) return [];
+  const name = ref.typeName.getText(sf);
+  return [edit(text, ref.getStart(sf), ref.getEnd(), `typeof ${name}`), edit(text, ref.getStart(sf), ref.getEnd(), 'unknown')];
+}
+
+/**
+ * `{ pascalCase: false, ...options }` where `options`' declared type literal requires
+ * `pascalCase` (TS2783: the default is always overwritten): the default says callers may leave
+ * the member out, so it becomes optional there.
+ */
+function defaultedMembers(checker, sf, text, d) {
+  if (d.code !== 2783) return [];
+  const n = nodeAt(sf, d.start, d.length || 0);
+  const prop = ts.findAncestor(n, ts.isPropertyAssignment), lit = prop && prop.parent;
+  if (!prop || !ts.isIdentifier(prop.name) || !lit || !ts.isObjectLiteralExpression(lit)) return [];
+  const name = prop.name.text;
+  for (const spread of lit.properties.slice(lit.properties.indexOf(prop) + 1)) {
+    if (!ts.isSpreadAssignment(spread) || !ts.isIdentifier(spread.expression)) continue;
+    const sym = checker.getSymbolAtLocation(spread.expression), decl = sym && sym.valueDeclaration;
+    const type = decl && (ts.isParameter(decl) || ts.isVariableDeclaration(decl)) && decl.getSourceFile() === sf ? decl.type : null;
+    const member = type && ts.isTypeLiteralNode(type) &&
+      type.members.find((m) => ts.isPropertySignature(m) && m.name && ts.isIdentifier(m.name) && m.name.text === name && !m.questionToken);
+    if (member) return [edit(text, member.name.getEnd(), member.name.getEnd(), '?')];
+  }
+  return [];
+}
+
 const errorsOf = (project, rel) =>
   project.diagnostics(rel).filter((d) => d.category === ts.DiagnosticCategory.Error && d.start !== undefined);
 
@@ -241,8 +345,10 @@ const errorsOf = (project, rel) =>
 function batchRound(project, rel) {
   const text = project.text(rel);
   const sf = ts.createSourceFile(rel, text, ts.ScriptTarget.Latest, true);
-  const edits = [];
-  for (const d of errorsOf(project, rel)) {
+  const edits = [], errors = errorsOf(project, rel);
+  // a loop's `var` declared again with another type is the cause of the errors in its header
+  const causes = errors.filter((d) => d.code === 2403);
+  for (const d of causes.length ? causes : errors) {
     if (d.code === 2339 || d.code === 2551) continue; // shape fixes read other fixes' results: one at a time
     const first = allCandidates(project, rel, text, sf, d)[0];
     if (first) edits.push(diffEdit(text, first));

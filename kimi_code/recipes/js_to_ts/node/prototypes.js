@@ -15,6 +15,7 @@ const ts = require('typescript');
 const { applyAll, importers } = require('./batch');
 const { lastResort } = require('./last_resort');
 const { nameable } = require('./names');
+const { readsArguments } = require('./shapes');
 
 const FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope |
   ts.TypeFormatFlags.WriteArrowStyleSignature;
@@ -209,17 +210,6 @@ function instanceEdits(checker, sf, name, { fn, casts }, loose = false) {
     edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: `unknown as new (...args: ${args}) => ${name}` });
   }
   return edits;
-}
-
-/** Whether function `fn` reads its own `arguments` (not a nested ordinary function's). */
-function readsArguments(fn) {
-  let found = false;
-  (function visit(n) {
-    if (found || (n !== fn && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n)))) return;
-    if (ts.isIdentifier(n) && n.text === 'arguments') found = true;
-    ts.forEachChild(n, visit);
-  })(fn);
-  return found;
 }
 
 /** The `any` keywords of `rel`. */

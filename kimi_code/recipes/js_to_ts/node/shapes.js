@@ -28,6 +28,17 @@ function typeText(checker, node) {
   return /\bany\b|\bnever\b|^\{\}$|\.\.\.|typeof import/.test(s) || s.length > 200 ? null : s;
 }
 
+/** Whether function `fn` reads its own `arguments` (not a nested ordinary function's). */
+function readsArguments(fn) {
+  let found = false;
+  (function visit(n) {
+    if (found || (n !== fn && (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n)))) return;
+    if (ts.isIdentifier(n) && n.text === 'arguments') found = true;
+    ts.forEachChild(n, visit);
+  })(fn);
+  return found;
+}
+
 function optionalParams(checker, sf, text, n) {
   const call = ts.isCallExpression(n) ? n : ts.findAncestor(n, ts.isCallExpression);
   if (!call) return [];
@@ -36,6 +47,12 @@ function optionalParams(checker, sf, text, n) {
   if (!decl || !decl.parameters || decl.getSourceFile() !== sf) return [];
   let out = text;
   const params = [...decl.parameters].slice(call.arguments.length).reverse();
+  const last = decl.parameters[decl.parameters.length - 1];
+  if (call.arguments.length > decl.parameters.length && !(last && last.dotDotDotToken) && decl.body && readsArguments(decl)) {
+    // `function extend() { ... arguments[i] ... }`: it takes what it reads from `arguments`
+    const at = last ? last.getEnd() : decl.parameters.pos;
+    return [edit(text, at, at, `${last ? ', ' : ''}...args: unknown[]`)];
+  }
   if (!params.length) return [];
   for (const p of params) {
     if (p.questionToken || p.initializer || p.dotDotDotToken) continue;
@@ -412,4 +429,4 @@ function shapeCandidates(checker, sf, d) {
   return [];
 }
 
-module.exports = { shapeCandidates, nodeAt, edit };
+module.exports = { shapeCandidates, nodeAt, edit, readsArguments };
