@@ -92,9 +92,12 @@ def test_trailing_untyped_parameters_become_optional() -> None:
     )
     dts = (
         "export class L {\n  each(fn: any, thisp: any): void;\n"
-        "  at(i: number, fallback: any): any;\n  pair(a: any, b: string): void;\n}\n"
+        "  at(i: number, fallback: any): any;\n  pair(a: any, b: string): void;\n"
+        "  constructor(entries: any, key?: typeof keyof);\n}\n"
     )
     text = str(run_node(script, dts)["text"])
     assert "each(fn?: any, thisp?: any): void;" in text
     assert "at(i: number, fallback?: any): any;" in text
     assert "pair(a: any, b: string): void;" in text  # a typed parameter follows: required
+    # one already optional after it (a default value in the JavaScript)
+    assert "constructor(entries?: any, key?: typeof keyof);" in text

@@ -42,8 +42,8 @@ function optionalAnyParams(dts) {
   (function visit(n) {
     if (ts.isFunctionLike(n) && n.parameters) {
       for (const p of [...n.parameters].reverse()) {
-        if (p.dotDotDotToken) continue;
-        if (p.questionToken || p.initializer) break;
+        // a rest or optional parameter is left out already (`constructor(entries: any, key?: K)`)
+        if (p.dotDotDotToken || p.questionToken || p.initializer) continue;
         if (!p.type || p.type.kind !== ts.SyntaxKind.AnyKeyword || !ts.isIdentifier(p.name)) break;
         at.push(p.name.getEnd());
       }
