@@ -97,3 +97,30 @@ def test_what_a_value_is_returned_as_types_it(tmp_path: Path) -> None:
     # a replacer returns a string: so is an element of the array it reads
     assert "function digits(numerals: string[])" in text
     assert "function label(x: string): string" in text
+
+
+ITERATED = """export function count(values: any, valueof?: (v: unknown, i: number) => unknown) {
+  let n = 0, i = -1;
+  for (const value of values) if ((valueof ? valueof(value, ++i) : value) != null) ++n;
+  return n;
+}
+
+export function copy(values: any) {
+  return [...values];
+}
+
+export function first(values: any) {
+  for (const v of values) return v;
+  return values[0];
+}
+"""
+
+
+def test_what_for_of_and_spread_go_through_is_iterable(tmp_path: Path) -> None:
+    result = run_pass("./evidence", "typeFromEvidence", str(tmp_path), ITERATED)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    assert "function count(values: Iterable<unknown>, valueof?" in text
+    assert "function copy(values: Iterable<unknown>)" in text
+    # `values[0]` is not on an iterable: the compiler refuses it, and the any stays
+    assert "function first(values: any)" in text

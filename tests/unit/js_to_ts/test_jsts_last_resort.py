@@ -8,8 +8,8 @@ refuses but JavaScript runs goes through `new RegExp(source, flags)`. A recursiv
 whose return type TypeScript cannot infer gets the type its other returns have. An arrow
 function's bare parameter gets the parentheses its type needs. A rest parameter typed with a
 union keeps its array part. Legacy idioms (a constructor called without `new`, a loop's `var`
-declared again, `arguments`, a JSDoc type naming a value, defaults a spread overwrites) get
-edits too.
+declared again, `arguments`, a JSDoc type naming a value, defaults a spread overwrites, a
+default function called with more arguments) get edits too.
 """
 
 from __future__ import annotations
@@ -134,6 +134,12 @@ export function make(path: string, opts: { mkdir: mkdir }) {
   opts.mkdir(path, () => {});
 }
 
+function number(x: unknown) { return x === null ? NaN : Number(x); }
+
+export function pick(values: unknown[], valueof = number) {
+  return valueof(values[0], 0, values);
+}
+
 export const camel = (input: string, options: { pascalCase: unknown; locale?: string }) => {
   options = { pascalCase: false, ...options };
   return options.pascalCase ? input : input.toLowerCase();
@@ -156,6 +162,8 @@ def test_legacy_javascript_idioms_get_edits_not_suppressions(tmp_path: Path) -> 
     assert "function extend(...args: unknown[]) {" in text
     # a JSDoc type naming a value: the value's type
     assert "opts: { mkdir: typeof mkdir }" in text
+    # a parameter typed by its default function, called with more arguments
+    assert "valueof: (x: unknown, ...rest: unknown[]) => number = number" in text
     # a default a spread overwrites: the member is optional
     assert "options: { pascalCase?: unknown; locale?: string }" in text
     # a closure captures the loop's `var`: `let` would give each iteration its own

@@ -4,7 +4,8 @@
 // evidence conflicts or is missing, e.g. on the members of an options object it writes out
 // (`arrayLimit: any`), while the uses may be plain: an operand of arithmetic or of `<` beside
 // a number, an argument or a returned value where only a number or only a string fits, a
-// method only strings (or only numbers) have, the right operand of `in` (an object). For a
+// method only strings (or only numbers) have, the right operand of `in` (an object), what
+// `for...of`, a spread or `yield*` goes through (`Iterable<unknown>`). For a
 // parameter typed `any[]`, the uses of its elements type the elements. Equality with a
 // literal is not counted (`type === 'error'` does not make an event type a string), nor `+`
 // (it concatenates strings too). A type is tried only when every use that says anything says
@@ -26,10 +27,16 @@ const RELATIONAL = new Set([
   ts.SyntaxKind.GreaterThanEqualsToken,
 ]);
 
-/** What one use of the value says: 'number', 'string', 'object', or null (nothing, or either). */
+const ITERABLE = 'Iterable<unknown>';
+
+/** What one use of the value says: 'number', 'string', 'object', an iterable, or null (nothing, or either). */
 function says(checker, e) {
   const use = liftParens(e), p = use.parent;
   if (!p) return null;
+  // `for (const v of values)`, `[...values]`, `f(...values)`, `yield* values`: something iterable
+  if ((ts.isForOfStatement(p) && p.expression === use) || ts.isSpreadElement(p) || (ts.isYieldExpression(p) && p.asteriskToken)) {
+    return ITERABLE;
+  }
   if (ts.isBinaryExpression(p)) {
     const op = p.operatorToken.kind;
     if (ARITHMETIC.has(op)) return 'number';

@@ -39,9 +39,30 @@ function readsArguments(fn) {
   return found;
 }
 
+/**
+ * `function quantile(values, p, valueof = number)` calling `valueof(v, i, values)`: the
+ * parameter is typed by its default, `number`'s `(x: unknown) => number`, which takes one
+ * argument; JavaScript passes the rest along. The parameter is declared as its default's type
+ * with the rest taken: `(x: unknown, ...rest: unknown[]) => number`.
+ */
+function defaultedCallee(checker, sf, text, call) {
+  if (!ts.isIdentifier(call.expression)) return [];
+  const sym = checker.getSymbolAtLocation(call.expression), d = sym && sym.valueDeclaration;
+  if (!d || !(ts.isParameter(d) || ts.isVariableDeclaration(d)) || d.type || !d.initializer || !ts.isIdentifier(d.name) || d.getSourceFile() !== sf) return [];
+  const sigs = checker.getTypeAtLocation(d.initializer).getCallSignatures();
+  if (sigs.length !== 1 || sigs[0].getTypeParameters()) return [];
+  const t = checker.typeToString(checker.getTypeAtLocation(d.initializer), d, FLAGS);
+  const m = /^\((.*)\) => (.+)$/.exec(t);
+  if (!m || /\.\.\.|\bany\b|=>.*=>|typeof |import\(/.test(t) || t.length > 160) return [];
+  const typed = `(${m[1] ? `${m[1]}, ` : ''}...rest: unknown[]) => ${m[2]}`;
+  return [edit(text, d.name.getEnd(), d.name.getEnd(), `: ${typed}`)];
+}
+
 function optionalParams(checker, sf, text, n) {
   const call = ts.isCallExpression(n) ? n : ts.findAncestor(n, ts.isCallExpression);
   if (!call) return [];
+  const defaulted = defaultedCallee(checker, sf, text, call);
+  if (defaulted.length) return defaulted;
   const sig = checker.getResolvedSignature(call);
   const decl = sig && sig.declaration;
   if (!decl || !decl.parameters || decl.getSourceFile() !== sf) return [];

@@ -9,7 +9,7 @@ class Entry {
   }
 }
 
-export = function track(names: any) {
+export = function track(names: Iterable<unknown>) {
   const state = { current: null as Entry | null, count: 0, label: undefined as string | undefined };
   for (const name of names) {
     state.current = new Entry(String(name), 1);
