@@ -136,6 +136,10 @@ export function make(path: string, opts: { mkdir: mkdir }) {
 
 function number(x: unknown) { return x === null ? NaN : Number(x); }
 
+export function hue(h: unknown, g: number, b: number) {
+  return +h + (g < b) * 6;
+}
+
 export function pick(values: unknown[], valueof = number) {
   return valueof(values[0], 0, values);
 }
@@ -164,6 +168,8 @@ def test_legacy_javascript_idioms_get_edits_not_suppressions(tmp_path: Path) -> 
     assert "opts: { mkdir: typeof mkdir }" in text
     # a parameter typed by its default function, called with more arguments
     assert "valueof: (x: unknown, ...rest: unknown[]) => number = number" in text
+    # numeric operators convert their operands anyway
+    assert "return +(h as number) + +(g < b) * 6;" in text
     # a default a spread overwrites: the member is optional
     assert "options: { pascalCase?: unknown; locale?: string }" in text
     # a closure captures the loop's `var`: `let` would give each iteration its own

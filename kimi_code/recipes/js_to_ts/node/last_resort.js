@@ -18,6 +18,35 @@ const IMPLICIT_ANY = new Set([7005, 7006, 7008, 7018, 7019, 7022, 7023, 7031, 70
 const MAYBE_NULL = new Set([2531, 2532, 2533, 18047, 18048, 18049]);
 const UNTYPED_CALL = new Set([2349, 2351, 18046]);
 
+const NUMERIC_PREFIX = new Set([ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.TildeToken]);
+
+/** `n` with the parentheses around it. */
+function liftParen(n) {
+  while (n.parent && ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  return n;
+}
+
+/**
+ * Operands numeric operators convert anyway: `+opacity` of an `unknown` (TS18046) as `+(opacity
+ * as number)`; `(g < b) * 6` of a boolean (TS2362, TS2363) as `+(g < b) * 6`, which is the same
+ * number (not for binary `+`, which concatenates strings).
+ */
+function numericCandidates(checker, sf, text, d) {
+  const n = nodeAt(sf, d.start, d.length || 0);
+  if (!ts.isExpression(n) || ts.isSourceFile(n)) return [];
+  const around = liftParen(n).parent;
+  if ((d.code === 2571 || d.code === 18046) && around && ts.isPrefixUnaryExpression(around) && NUMERIC_PREFIX.has(around.operator)) {
+    return [paren(text, sf, n, 'as number')];
+  }
+  if ((d.code === 2362 || d.code === 2363) && around && ts.isBinaryExpression(around) &&
+      around.operatorToken.kind !== ts.SyntaxKind.PlusToken && around.operatorToken.kind !== ts.SyntaxKind.PlusEqualsToken &&
+      checker.getTypeAtLocation(n).flags & ts.TypeFlags.BooleanLike) {
+    const inner = ts.isParenthesizedExpression(n) ? n.getText(sf) : `(${n.getText(sf)})`;
+    return [edit(text, n.getStart(sf), n.getEnd(), `+${inner}`)];
+  }
+  return [];
+}
+
 /** `(n suffix)`; a `;` goes first when the parenthesis would open a statement (ASI: no call). */
 function paren(text, sf, n, suffix) {
   const start = n.getStart(sf);
@@ -142,7 +171,7 @@ function insideTemplate(sf, pos) {
 function allCandidates(project, rel, text, sf, d) {
   const psf = project.sourceFile(rel), checker = project.program().getTypeChecker();
   return [...returnCandidates(checker, psf, text, d), ...recursionCandidates(checker, psf, text, d), ...regexCandidates(sf, text, d),
-    ...argumentCandidates(checker, psf, text, d), ...callCandidates(psf, text, d), ...loopVarCandidates(checker, psf, text, d),
+    ...argumentCandidates(checker, psf, text, d), ...numericCandidates(checker, psf, text, d), ...callCandidates(psf, text, d), ...loopVarCandidates(checker, psf, text, d),
     ...valueTypeCandidates(checker, psf, text, d), ...defaultedMembers(checker, psf, text, d),
     ...globalCandidates(checker, psf, d), ...shapeCandidates(checker, psf, d), ...candidates(text, sf, d)];
 }
