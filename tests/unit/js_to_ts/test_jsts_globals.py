@@ -39,13 +39,13 @@ def test_a_browser_file_gets_the_dom_library_and_its_probed_members(tmp_path: Pa
     assert "@ts-expect-error" not in text and " as any" not in text
     assert text.startswith('/// <reference lib="dom" />\n')
     assert text.count("/// <reference") == 1
-    # one block per interface, each member declared once, in the namespace the library uses
-    at = text.index("declare global {\n  namespace NodeJS {\n    interface Process {\n")
-    process = text[at:]
-    assert "      type?: unknown;\n" in process and "      __nwjs?: unknown;\n" in process
-    console = text[text.index("declare global {\n  interface Console {\n") :]
-    assert "    firebug?: unknown;\n" in console and "    exception?: unknown;\n" in console
-    assert text.count("interface Console {") == 1 and text.count("interface Process {") == 1
+    # one `declare global` block; each member declared once, in the namespace the library uses
+    block = text[text.index("declare global {\n") :]
+    assert text.count("declare global {") == 1
+    process = "  namespace NodeJS {\n    interface Process {\n      type?: unknown;\n"
+    assert block.startswith(f"declare global {{\n{process}      __nwjs?: unknown;\n    }}\n  }}\n")
+    console = "  interface Console {\n    firebug?: unknown;\n    exception?: unknown;\n  }\n"
+    assert f"{console}}}\n" in block
 
 
 MISTAKE = """export function label(): string {

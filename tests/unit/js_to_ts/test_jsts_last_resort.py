@@ -9,7 +9,8 @@ whose return type TypeScript cannot infer gets the type its other returns have. 
 function's bare parameter gets the parentheses its type needs. A rest parameter typed with a
 union keeps its array part. Legacy idioms (a constructor called without `new`, a loop's `var`
 declared again, `arguments`, a JSDoc type naming a value, defaults a spread overwrites, a
-default function called with more arguments) get edits too.
+default function called with more arguments, operands numeric operators convert, a destructured
+parameter typed `unknown`) get edits too.
 """
 
 from __future__ import annotations
@@ -137,7 +138,11 @@ export function make(path: string, opts: { mkdir: mkdir }) {
 function number(x: unknown) { return x === null ? NaN : Number(x); }
 
 export function hue(h: unknown, g: number, b: number) {
-  return +h + (g < b) * 6;
+  return +h + (g < b) * 6 + (b + (g <= b));
+}
+
+export function keys(pairs: [string, number][]) {
+  return pairs.map(([k]: unknown) => k);
 }
 
 export function pick(values: unknown[], valueof = number) {
@@ -169,7 +174,9 @@ def test_legacy_javascript_idioms_get_edits_not_suppressions(tmp_path: Path) -> 
     # a parameter typed by its default function, called with more arguments
     assert "valueof: (x: unknown, ...rest: unknown[]) => number = number" in text
     # numeric operators convert their operands anyway
-    assert "return +(h as number) + +(g < b) * 6;" in text
+    assert "return +(h as number) + +(g < b) * 6 + (b + +(g <= b));" in text
+    # a destructured parameter typed unknown
+    assert "pairs.map(([k]: unknown[]) => k)" in text
     # a default a spread overwrites: the member is optional
     assert "options: { pascalCase?: unknown; locale?: string }" in text
     # a closure captures the loop's `var`: `let` would give each iteration its own

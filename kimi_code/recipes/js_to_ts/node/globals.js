@@ -115,6 +115,29 @@ function probedMember(checker, sf, text, d) {
   if (!names) return [];
   const moduleFile = ts.isExternalModule(sf), base = moduleFile ? 1 : 0, depth = base + names.length - 1;
   const member = `${'  '.repeat(depth + 1)}${n.text}?: unknown;\n`;
+  if (moduleFile) {
+    // the file's `declare global` block takes the member, in its interface if it has one
+    const block = [...sf.statements].reverse().find((st) => ts.isModuleDeclaration(st) && (st.flags & ts.NodeFlags.GlobalAugmentation));
+    if (block && block.body && ts.isModuleBlock(block.body)) {
+      let scope = block.body, found = null, depthFound = 0;
+      for (const [i, name] of names.entries()) {
+        const last = i === names.length - 1;
+        const next = scope.statements.find((st) => (last ? ts.isInterfaceDeclaration(st) : ts.isModuleDeclaration(st)) && st.name.text === name);
+        if (!next) break;
+        if (last) found = next;
+        else if (next.body && ts.isModuleBlock(next.body)) { scope = next.body; depthFound = i + 1; } else break;
+      }
+      const closing = (node) => text.lastIndexOf('\n', node.getEnd() - 1) + 1; // the line of its `}`
+      if (found) return [edit(text, closing(found), closing(found), member)];
+      // what is missing of the path, inside the deepest part that is there
+      const rest = names.slice(depthFound), lines = [];
+      rest.slice(0, -1).forEach((ns, i) => lines.push(`${'  '.repeat(base + depthFound + i)}namespace ${ns} {`));
+      lines.push(`${header(names[names.length - 1], depth)}${member}${'  '.repeat(depth)}}`);
+      for (let i = rest.length - 2; i >= 0; i--) lines.push(`${'  '.repeat(base + depthFound + i)}}`);
+      const at = closing(scope.parent === block ? block : scope.parent);
+      return [edit(text, at, at, `${lines.join('\n')}\n`)];
+    }
+  }
   // a block this pass wrote before for the same interface takes the member
   const head = header(names[names.length - 1], depth);
   const block = text.lastIndexOf(moduleFile ? '\ndeclare global {\n' : '\ndeclare ');

@@ -2,11 +2,12 @@
 // Last-resort pass of the JS->TS recipe (Node helper): for each compiler error left in a file,
 // try the least harmful edit that removes it, keeping an edit only when the file's error count
 // drops: a declared return type widened by a value it refuses, a regular expression TypeScript
-// refuses as `new RegExp(...)`, the arguments of one call asserted together, a constructor
-// called without `new` through a function type, a loop's redeclared `var` as its own `let`, a
-// value's name written as a type as `typeof` it, a member a spread's default overwrites made
-// optional, a browser global or a probed member of a library's global interface declared
-// (globals.js), a member shape, a non-null assertion, `unknown`, then `any`
+// refuses as `new RegExp(...)`, the arguments of one call asserted together, the operands of
+// numeric operators as the numbers they make them, a destructured `unknown` as `unknown[]`, a
+// constructor called without `new` through a function type, a loop's redeclared `var` as its
+// own `let`, a value's name written as a type as `typeof` it, a member a spread's default
+// overwrites made optional, a browser global or a probed member of a library's global
+// interface declared (globals.js), a member shape, a non-null assertion, `unknown`, then `any`
 // (annotation or cast), and only then an `@ts-expect-error` comment carrying the compiler's
 // message as its reason.
 const ts = require('typescript');
@@ -29,7 +30,7 @@ function liftParen(n) {
 /**
  * Operands numeric operators convert anyway: `+opacity` of an `unknown` (TS18046) as `+(opacity
  * as number)`; `(g < b) * 6` of a boolean (TS2362, TS2363) as `+(g < b) * 6`, which is the same
- * number (not for binary `+`, which concatenates strings).
+ * number (binary `+` only beside a number: it concatenates strings).
  */
 function numericCandidates(checker, sf, text, d) {
   const n = nodeAt(sf, d.start, d.length || 0);
@@ -38,13 +39,33 @@ function numericCandidates(checker, sf, text, d) {
   if ((d.code === 2571 || d.code === 18046) && around && ts.isPrefixUnaryExpression(around) && NUMERIC_PREFIX.has(around.operator)) {
     return [paren(text, sf, n, 'as number')];
   }
+  const toNumber = (e) => edit(text, e.getStart(sf), e.getEnd(), `+${ts.isParenthesizedExpression(e) ? e.getText(sf) : `(${e.getText(sf)})`}`);
+  const isBoolean = (e) => !!(checker.getTypeAtLocation(e).flags & ts.TypeFlags.BooleanLike);
   if ((d.code === 2362 || d.code === 2363) && around && ts.isBinaryExpression(around) &&
-      around.operatorToken.kind !== ts.SyntaxKind.PlusToken && around.operatorToken.kind !== ts.SyntaxKind.PlusEqualsToken &&
-      checker.getTypeAtLocation(n).flags & ts.TypeFlags.BooleanLike) {
-    const inner = ts.isParenthesizedExpression(n) ? n.getText(sf) : `(${n.getText(sf)})`;
-    return [edit(text, n.getStart(sf), n.getEnd(), `+${inner}`)];
+      around.operatorToken.kind !== ts.SyntaxKind.PlusToken && around.operatorToken.kind !== ts.SyntaxKind.PlusEqualsToken && isBoolean(n)) {
+    return [toNumber(n)];
+  }
+  // `j + (tz[j] <= x)`: beside a number, binary `+` adds a boolean as a number too
+  const bin = ts.isBinaryExpression(n) ? n : null;
+  if (d.code === 2365 && bin && bin.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const isNumber = (e) => !!(checker.getTypeAtLocation(e).flags & ts.TypeFlags.NumberLike);
+    if (isNumber(bin.left) && isBoolean(bin.right)) return [toNumber(bin.right)];
+    if (isBoolean(bin.left) && isNumber(bin.right)) return [toNumber(bin.left)];
   }
   return [];
+}
+
+/**
+ * A destructured parameter typed `unknown` (TS2488: `([key, value]: unknown) => ...`, from a
+ * callback whose context said nothing): an array of unknowns, which it can be destructured as.
+ */
+function patternCandidates(sf, text, d) {
+  if (d.code !== 2488) return [];
+  const n = nodeAt(sf, d.start, d.length || 0);
+  const pattern = ts.isArrayBindingPattern(n) ? n : ts.findAncestor(n, ts.isArrayBindingPattern);
+  const p = pattern && pattern.parent;
+  if (!p || !ts.isParameter(p) || p.name !== pattern || !p.type || p.type.kind !== ts.SyntaxKind.UnknownKeyword) return [];
+  return [edit(text, p.type.getStart(sf), p.type.getEnd(), 'unknown[]')];
 }
 
 /** `(n suffix)`; a `;` goes first when the parenthesis would open a statement (ASI: no call). */
@@ -171,7 +192,7 @@ function insideTemplate(sf, pos) {
 function allCandidates(project, rel, text, sf, d) {
   const psf = project.sourceFile(rel), checker = project.program().getTypeChecker();
   return [...returnCandidates(checker, psf, text, d), ...recursionCandidates(checker, psf, text, d), ...regexCandidates(sf, text, d),
-    ...argumentCandidates(checker, psf, text, d), ...numericCandidates(checker, psf, text, d), ...callCandidates(psf, text, d), ...loopVarCandidates(checker, psf, text, d),
+    ...argumentCandidates(checker, psf, text, d), ...numericCandidates(checker, psf, text, d), ...patternCandidates(psf, text, d), ...callCandidates(psf, text, d), ...loopVarCandidates(checker, psf, text, d),
     ...valueTypeCandidates(checker, psf, text, d), ...defaultedMembers(checker, psf, text, d),
     ...globalCandidates(checker, psf, d), ...shapeCandidates(checker, psf, d), ...candidates(text, sf, d)];
 }
