@@ -137,8 +137,8 @@ export function make(path: string, opts: { mkdir: mkdir }) {
 
 function number(x: unknown) { return x === null ? NaN : Number(x); }
 
-export function hue(h: unknown, g: number, b: number) {
-  return +h + (g < b) * 6 + (b + (g <= b));
+export function hue(h: unknown, g: number, b: number, a: unknown) {
+  return +h + (g < b) * 6 + (b + (g <= b)) + a * 255;
 }
 
 export function keys(pairs: [string, number][]) {
@@ -174,7 +174,7 @@ def test_legacy_javascript_idioms_get_edits_not_suppressions(tmp_path: Path) -> 
     # a parameter typed by its default function, called with more arguments
     assert "valueof: (x: unknown, ...rest: unknown[]) => number = number" in text
     # numeric operators convert their operands anyway
-    assert "return +(h as number) + +(g < b) * 6 + (b + +(g <= b));" in text
+    assert "return +(h as number) + +(g < b) * 6 + (b + +(g <= b)) + (a as number) * 255;" in text
     # a destructured parameter typed unknown
     assert "pairs.map(([k]: unknown[]) => k)" in text
     # a default a spread overwrites: the member is optional

@@ -3,11 +3,12 @@
 // try the least harmful edit that removes it, keeping an edit only when the file's error count
 // drops: a declared return type widened by a value it refuses, a regular expression TypeScript
 // refuses as `new RegExp(...)`, the arguments of one call asserted together, the operands of
-// numeric operators as the numbers they make them, a destructured `unknown` as `unknown[]`, a
-// constructor called without `new` through a function type, a loop's redeclared `var` as its
-// own `let`, a value's name written as a type as `typeof` it, a member a spread's default
-// overwrites made optional, a browser global or a probed member of a library's global
-// interface declared (globals.js), a member shape, a non-null assertion, `unknown`, then `any`
+// numeric operators as the numbers they make them (`+(x as number)`, `+(a < b)`), a
+// destructured `unknown` as `unknown[]`, a constructor called without `new` through a function
+// type, a loop's redeclared `var` as its own `let`, a value's name written as a type as `typeof`
+// it, a member a spread's default overwrites made optional, a browser global or a probed member
+// of a library's global interface declared (globals.js), a member shape, a non-null assertion,
+// `unknown`, then `any`
 // (annotation or cast), and only then an `@ts-expect-error` comment carrying the compiler's
 // message as its reason.
 const ts = require('typescript');
@@ -20,6 +21,9 @@ const MAYBE_NULL = new Set([2531, 2532, 2533, 18047, 18048, 18049]);
 const UNTYPED_CALL = new Set([2349, 2351, 18046]);
 
 const NUMERIC_PREFIX = new Set([ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToken, ts.SyntaxKind.TildeToken]);
+// binary operators that make numbers of both operands (not `+`, which concatenates strings)
+const ARITHMETIC = new Set([ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken,
+  ts.SyntaxKind.PercentToken, ts.SyntaxKind.AsteriskAsteriskToken]);
 
 /** `n` with the parentheses around it. */
 function liftParen(n) {
@@ -36,14 +40,16 @@ function numericCandidates(checker, sf, text, d) {
   const n = nodeAt(sf, d.start, d.length || 0);
   if (!ts.isExpression(n) || ts.isSourceFile(n)) return [];
   const around = liftParen(n).parent;
-  if ((d.code === 2571 || d.code === 18046) && around && ts.isPrefixUnaryExpression(around) && NUMERIC_PREFIX.has(around.operator)) {
+  const arithmetic = around && ts.isBinaryExpression(around) && ARITHMETIC.has(around.operatorToken.kind);
+  if ((d.code === 2571 || d.code === 18046) && around && ((ts.isPrefixUnaryExpression(around) && NUMERIC_PREFIX.has(around.operator)) || arithmetic)) {
     return [paren(text, sf, n, 'as number')];
   }
   const toNumber = (e) => edit(text, e.getStart(sf), e.getEnd(), `+${ts.isParenthesizedExpression(e) ? e.getText(sf) : `(${e.getText(sf)})`}`);
   const isBoolean = (e) => !!(checker.getTypeAtLocation(e).flags & ts.TypeFlags.BooleanLike);
   if ((d.code === 2362 || d.code === 2363) && around && ts.isBinaryExpression(around) &&
-      around.operatorToken.kind !== ts.SyntaxKind.PlusToken && around.operatorToken.kind !== ts.SyntaxKind.PlusEqualsToken && isBoolean(n)) {
-    return [toNumber(n)];
+      around.operatorToken.kind !== ts.SyntaxKind.PlusToken && around.operatorToken.kind !== ts.SyntaxKind.PlusEqualsToken) {
+    if (isBoolean(n)) return [toNumber(n)];
+    if (checker.getTypeAtLocation(n).flags & ts.TypeFlags.Unknown) return [paren(text, sf, n, 'as number')];
   }
   // `j + (tz[j] <= x)`: beside a number, binary `+` adds a boolean as a number too
   const bin = ts.isBinaryExpression(n) ? n : null;
