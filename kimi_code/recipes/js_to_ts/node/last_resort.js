@@ -15,6 +15,7 @@ const ts = require('typescript');
 const { shapeCandidates, nodeAt, edit } = require('./shapes');
 const { diffEdit, bisectApply } = require('./batch');
 const { globalCandidates } = require('./globals');
+const { liftParens } = require('./casts');
 
 const IMPLICIT_ANY = new Set([7005, 7006, 7008, 7018, 7019, 7022, 7023, 7031, 7034, 7043, 7044, 7045, 7046, 7047, 7048, 7049, 7050]);
 const MAYBE_NULL = new Set([2531, 2532, 2533, 18047, 18048, 18049]);
@@ -25,12 +26,6 @@ const NUMERIC_PREFIX = new Set([ts.SyntaxKind.PlusToken, ts.SyntaxKind.MinusToke
 const ARITHMETIC = new Set([ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken,
   ts.SyntaxKind.PercentToken, ts.SyntaxKind.AsteriskAsteriskToken]);
 
-/** `n` with the parentheses around it. */
-function liftParen(n) {
-  while (n.parent && ts.isParenthesizedExpression(n.parent)) n = n.parent;
-  return n;
-}
-
 /**
  * Operands numeric operators convert anyway: `+opacity` of an `unknown` (TS18046) as `+(opacity
  * as number)`; `(g < b) * 6` of a boolean (TS2362, TS2363) as `+(g < b) * 6`, which is the same
@@ -39,7 +34,7 @@ function liftParen(n) {
 function numericCandidates(checker, sf, text, d) {
   const n = nodeAt(sf, d.start, d.length || 0);
   if (!ts.isExpression(n) || ts.isSourceFile(n)) return [];
-  const around = liftParen(n).parent;
+  const around = liftParens(n).parent;
   const arithmetic = around && ts.isBinaryExpression(around) && ARITHMETIC.has(around.operatorToken.kind);
   if ((d.code === 2571 || d.code === 18046) && around && ((ts.isPrefixUnaryExpression(around) && NUMERIC_PREFIX.has(around.operator)) || arithmetic)) {
     return [paren(text, sf, n, 'as number')];
