@@ -104,55 +104,40 @@ function isWritten(access) {
     p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
 }
 
-/** `interface Name {` as this module writes it at `depth` inside `declare global {`. */
-const header = (name, depth) => `${'  '.repeat(depth)}interface ${name} {\n`;
-
 function probedMember(checker, sf, text, d) {
   const n = nodeAt(sf, d.start, d.length || 0);
   const access = n.parent;
   if (!ts.isIdentifier(n) || !access || !ts.isPropertyAccessExpression(access) || access.name !== n || isWritten(access)) return [];
   const names = libraryInterface(checker.getTypeAtLocation(access.expression), sf);
   if (!names) return [];
-  const moduleFile = ts.isExternalModule(sf), base = moduleFile ? 1 : 0, depth = base + names.length - 1;
-  const member = `${'  '.repeat(depth + 1)}${n.text}?: unknown;\n`;
-  if (moduleFile) {
-    // the file's `declare global` block takes the member, in its interface if it has one
-    const block = [...sf.statements].reverse().find((st) => ts.isModuleDeclaration(st) && (st.flags & ts.NodeFlags.GlobalAugmentation));
-    if (block && block.body && ts.isModuleBlock(block.body)) {
-      let scope = block.body, found = null, depthFound = 0;
-      for (const [i, name] of names.entries()) {
-        const last = i === names.length - 1;
-        const next = scope.statements.find((st) => (last ? ts.isInterfaceDeclaration(st) : ts.isModuleDeclaration(st)) && st.name.text === name);
-        if (!next) break;
-        if (last) found = next;
-        else if (next.body && ts.isModuleBlock(next.body)) { scope = next.body; depthFound = i + 1; } else break;
-      }
-      const closing = (node) => text.lastIndexOf('\n', node.getEnd() - 1) + 1; // the line of its `}`
-      if (found) return [edit(text, closing(found), closing(found), member)];
-      // what is missing of the path, inside the deepest part that is there
-      const rest = names.slice(depthFound), lines = [];
-      rest.slice(0, -1).forEach((ns, i) => lines.push(`${'  '.repeat(base + depthFound + i)}namespace ${ns} {`));
-      lines.push(`${header(names[names.length - 1], depth)}${member}${'  '.repeat(depth)}}`);
-      for (let i = rest.length - 2; i >= 0; i--) lines.push(`${'  '.repeat(base + depthFound + i)}}`);
-      const at = closing(scope.parent === block ? block : scope.parent);
-      return [edit(text, at, at, `${lines.join('\n')}\n`)];
-    }
+  // the helper's options (module node16, module detection auto) make every file a module, the
+  // only place a `declare global` block may be written
+  if (!ts.isExternalModule(sf)) return [];
+  const depth = names.length, member = `${'  '.repeat(depth + 1)}${n.text}?: unknown;\n`;
+  // the file's `declare global` block takes the member, in its interface if it has one
+  const block = [...sf.statements].reverse().find((st) => ts.isModuleDeclaration(st) && (st.flags & ts.NodeFlags.GlobalAugmentation));
+  const top = block && block.body && ts.isModuleBlock(block.body) ? block.body : null;
+  let scope = top, found = null, depthFound = 0;
+  for (const [i, name] of (top ? names : []).entries()) {
+    const last = i === names.length - 1;
+    const next = scope.statements.find((st) => (last ? ts.isInterfaceDeclaration(st) : ts.isModuleDeclaration(st)) && st.name.text === name);
+    if (!next) break;
+    if (last) found = next;
+    else if (next.body && ts.isModuleBlock(next.body)) { scope = next.body; depthFound = i + 1; } else break;
   }
-  // a block this pass wrote before for the same interface takes the member
-  const head = header(names[names.length - 1], depth);
-  const block = text.lastIndexOf(moduleFile ? '\ndeclare global {\n' : '\ndeclare ');
-  const at = block < 0 ? -1 : text.indexOf(head, block);
-  if (at >= 0 && (names.length === 1 || text.lastIndexOf(`namespace ${names[names.length - 2]} {`, at) > block)) {
-    return [edit(text, at + head.length, at + head.length, member)];
+  const closing = (node) => text.lastIndexOf('\n', node.getEnd() - 1) + 1; // the line of its `}`
+  if (found) return [edit(text, closing(found), closing(found), member)];
+  // what is missing of the path, inside the deepest part that is there (or a new block)
+  const rest = names.slice(depthFound), lines = [];
+  rest.slice(0, -1).forEach((ns, i) => lines.push(`${'  '.repeat(1 + depthFound + i)}namespace ${ns} {`));
+  lines.push(`${'  '.repeat(depth)}interface ${names[names.length - 1]} {\n${member}${'  '.repeat(depth)}}`);
+  for (let i = rest.length - 2; i >= 0; i--) lines.push(`${'  '.repeat(1 + depthFound + i)}}`);
+  if (top) {
+    const at = closing(depthFound > 0 ? scope.parent : block);
+    return [edit(text, at, at, `${lines.join('\n')}\n`)];
   }
-  const lines = [];
-  if (moduleFile) lines.push('declare global {');
-  names.slice(0, -1).forEach((ns, i) => lines.push(`${'  '.repeat(base + i)}${!moduleFile && i === 0 ? 'declare ' : ''}namespace ${ns} {`));
-  lines.push(`${head}${member}${'  '.repeat(depth)}}`.replace(/^ *(?=interface)/, (s) => (!moduleFile && names.length === 1 ? 'declare ' : s)));
-  for (let i = names.length - 2; i >= 0; i--) lines.push(`${'  '.repeat(base + i)}}`);
-  if (moduleFile) lines.push('}');
   const lead = text.endsWith('\n') ? '\n' : '\n\n';
-  return [edit(text, text.length, text.length, `${lead}${lines.join('\n')}\n`)];
+  return [edit(text, text.length, text.length, `${lead}declare global {\n${lines.join('\n')}\n}\n`)];
 }
 
 /** Candidate texts for diagnostic `d` of the program's source file `sf`. */

@@ -427,4 +427,4 @@ function memberShapes(project, rel) {
   return kept;
 }
 
-module.exports = { memberShapes };
+module.exports = { memberShapes, indentOf };

@@ -15,7 +15,8 @@ const ts = require('typescript');
 const { applyAll, importers } = require('./batch');
 const { lastResort } = require('./last_resort');
 const { nameable } = require('./names');
-const { readsArguments } = require('./shapes');
+const { readsArguments, isAssignment } = require('./shapes');
+const { indentOf } = require('./members');
 
 const FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope |
   ts.TypeFormatFlags.WriteArrowStyleSignature;
@@ -27,7 +28,6 @@ const MAX_REPAIRS = 8; // new errors the last resort may mend before a candidate
 
 const isAnyCast = (n) => ts.isAsExpression(n) && n.type.kind === ts.SyntaxKind.AnyKeyword;
 const unparen = (n) => { while (n && ts.isParenthesizedExpression(n)) n = n.expression; return n; };
-const isAssign = (n) => ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken;
 
 /** `F.prototype.name` (or `F.prototype`, with `name` null): F's name and the member, else null. */
 function prototypeAccess(e) {
@@ -73,7 +73,7 @@ function baseOf(sf, name) {
       const pa = prototypeAccess(a), pb = prototypeAccess(b);
       if (setProto && pa && pa.fn === name && !pa.name && pb && !pb.name) return b.expression;
     }
-    if (isAssign(e) && ts.isPropertyAccessExpression(e.left) && e.left.name.text === '__proto__') {
+    if (isAssignment(e) && ts.isPropertyAccessExpression(e.left) && e.left.name.text === '__proto__') {
       const pa = prototypeAccess(e.left.expression), pb = prototypeAccess(e.right);
       if (pa && pa.fn === name && !pa.name && pb && !pb.name) return e.right.expression;
     }
@@ -128,7 +128,7 @@ function ownMembers(checker, sf, fn, thisParam, existing) {
   })(fn.body);
   const types = new Map();
   (function visit(n) {
-    if (isAssign(n) && ts.isPropertyAccessExpression(n.left) && IDENT.test(n.left.name.text)) {
+    if (isAssignment(n) && ts.isPropertyAccessExpression(n.left) && IDENT.test(n.left.name.text)) {
       const o = n.left.expression;
       if (o.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(o) && selves.has(o.text))) {
         // `this.head = null` says nothing of what the member holds later
@@ -151,20 +151,18 @@ function ownMembers(checker, sf, fn, thisParam, existing) {
 function prototypeMembers(checker, sf, name) {
   const out = new Map();
   for (const st of sf.statements) {
-    if (!ts.isExpressionStatement(st) || !isAssign(st.expression)) continue;
+    if (!ts.isExpressionStatement(st) || !isAssignment(st.expression)) continue;
     const pa = prototypeAccess(st.expression.left);
     if (!pa || pa.fn !== name || !pa.name || !IDENT.test(pa.name) || OBJECT_MEMBERS.has(pa.name)) continue;
     // `F.prototype.a = F.prototype.b = fn`: the value at the end of the chain
     let value = st.expression.right;
-    while (isAssign(value)) value = value.right;
+    while (isAssignment(value)) value = value.right;
     const t = memberType(checker, value);
     if (!t) return null;
     out.set(pa.name, `${pa.name}: ${t}`);
   }
   return out;
 }
-
-const indentOf = (text, pos) => /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', pos - 1) + 1))[0];
 
 /**
  * The edits giving the instances of `fn` an interface, or null when that cannot be written;

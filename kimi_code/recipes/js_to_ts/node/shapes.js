@@ -450,4 +450,4 @@ function shapeCandidates(checker, sf, d) {
   return [];
 }
 
-module.exports = { shapeCandidates, nodeAt, edit, readsArguments };
+module.exports = { shapeCandidates, nodeAt, edit, readsArguments, isAssignment };
