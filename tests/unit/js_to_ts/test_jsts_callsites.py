@@ -2,6 +2,8 @@
 
 A parameter still `any` gets the union of what its callers pass, a union of unions written
 flat; the `any` members of a parameter's type literal get the callers' members of that name.
+A parameter the code calls, typed with the call signatures inference from usage wrote, gets
+the function type its callers pass, where that type names what the function takes.
 """
 
 from __future__ import annotations
@@ -32,3 +34,27 @@ def test_call_sites_type_parameters_and_members(tmp_path: Path) -> None:
     assert "function width(w: string | number)" in text
     assert "function limit(o: { max: number; name: string; })" in text
     assert result["result"] == 2
+
+
+CALLBACKS = """const preserve = (
+  input: string,
+  lower: { (s: any): unknown; (arg0: any): unknown; },
+) => (lower(input) === input ? input : lower(input.slice(1)));
+
+const each = (items: string[], visit: { (item: any): unknown; }) => items.map((i) => visit(i));
+
+export function camel(input: string, upper: boolean) {
+  const lower = upper ? (s: string) => s.toUpperCase() : (s: string) => s.toLowerCase();
+  each([input], (x: unknown) => x);
+  return preserve(input, lower);
+}
+"""
+
+
+def test_a_called_parameter_gets_the_function_type_its_callers_pass(tmp_path: Path) -> None:
+    result = run_pass("./callsites", "typesFromCallSites", str(tmp_path), CALLBACKS)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    assert "  lower: (s: string) => string,\n) =>" in text
+    # a function that takes `unknown` would make every caller's function take anything
+    assert "visit: { (item: any): unknown; }" in text

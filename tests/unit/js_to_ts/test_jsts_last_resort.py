@@ -182,3 +182,39 @@ def test_legacy_javascript_idioms_get_edits_not_suppressions(tmp_path: Path) -> 
     # a closure captures the loop's `var`: `let` would give each iteration its own
     assert text.count("@ts-expect-error -- TS2403") == 1
     assert "  for (var i = 0; i < 3; i++) setTimeout(() => i);" in text
+
+
+REASSIGNED = """function ticks(n: number) {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(i);
+  return out;
+}
+
+export function thresholds(values: number[], threshold: (v: number[]) => number) {
+  var tz = threshold(values);
+  if (!Array.isArray(tz)) tz = ticks(tz);
+  return tz.length ? tz[tz.length - 1] : 0;
+}
+
+var prefix = '~';
+export function disable() { prefix = false; }
+export const named = (event: string | Symbol) => (prefix ? prefix + event : event);
+
+export function percent(format: string) {
+  const m = /(\\d+)%/.exec(format);
+  return m ? m[1] * 255 / 100 - m[1] : 0;
+}
+"""
+
+
+def test_a_variable_given_another_type_is_declared_with_both(tmp_path: Path) -> None:
+    result = run_pass("./last_resort", "lastResort", str(tmp_path), REASSIGNED)
+    text = str(result["text"])
+    assert result["errors"] == 0 and " as any" not in text and "@ts-expect-error" not in text
+    # narrowed by each assignment: the uses after `tz = ticks(tz)` see an array, uncast
+    assert "  var tz: number | number[] = threshold(values);" in text
+    assert "  return tz.length ? tz[tz.length - 1] : 0;" in text
+    # a setting switched off keeps its literal: a truthiness test narrows back to the string
+    assert "var prefix: string | false = '~';" in text
+    # a string operand of arithmetic: unary `+` makes the number `*` would
+    assert "return m ? +(m[1]) * 255 / 100 - +(m[1]) : 0;" in text

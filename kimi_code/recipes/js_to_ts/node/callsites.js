@@ -3,7 +3,8 @@
 // parameter may be left out; in TypeScript a call with fewer arguments than parameters is an
 // error (TS2554). The calls and `new`s in the project's files that reach this file are read; a
 // parameter of this file's functions that some caller leaves out becomes optional (`p?`), and
-// a parameter still typed `any` after the other passes gets the union of what its callers pass.
+// a parameter still typed `any` after the other passes gets the union of what its callers pass
+// (a function type too, for a parameter the code calls).
 const ts = require('typescript');
 const { bisectApply } = require('./batch');
 const { isWeak, nameKeys } = require('./weak');
@@ -112,14 +113,23 @@ function optionalFromCallSites(project, rel) {
 
 const TYPE_FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope;
 
-/** The widened type of an argument as text, or null when it cannot be named well. */
-function argumentType(checker, arg) {
+/**
+ * The widened type of an argument as text, or null when it cannot be named well; a function
+ * type only when `functions` (a parameter the code calls).
+ */
+function argumentType(checker, arg, functions = false) {
   let t = checker.getTypeAtLocation(arg);
   if (t.flags & (ts.TypeFlags.Literal | ts.TypeFlags.BooleanLiteral)) t = checker.getBaseTypeOfLiteralType(t);
   t = checker.getWidenedType(t);
   const s = checker.typeToString(t, arg, TYPE_FLAGS);
-  return /\bany\b|\bnever\b|^\{\}$|\.\.\.|typeof |import\(|=>/.test(s) || s.length > 80 ? null : s;
+  if (/\bany\b|\bnever\b|^\{\}$|\.\.\.|typeof |import\(/.test(s) || s.length > 80) return null;
+  // a function type only when it names what the function takes (`unknown` parameters would
+  // refuse every other caller's function that takes something in particular)
+  return /=>/.test(s) && (!functions || /\bunknown\b/.test(s)) ? null : s;
 }
+
+/** Whether written type `t` is a type literal of call signatures only (what inference from usage writes for a parameter the code calls). */
+const callable = (t) => !!t && ts.isTypeLiteralNode(t) && t.members.length > 0 && t.members.every(ts.isCallSignatureDeclaration);
 
 /**
  * The type of member `name` of what `arg` is, as text (literal types widened; function types
@@ -186,8 +196,10 @@ function typesFromCallSites(project, rel) {
       for (const m of weakMembers(p)) {
         see(seen, m, spread || i >= args.length ? null : memberType(checker, args[i], m.name.text));
       }
-      if (!(weakish(p.type) || (p.type && ts.isTypeLiteralNode(p.type))) || p.dotDotDotToken) return;
-      see(seen, p, spread ? null : i < args.length ? argumentType(checker, args[i]) : 'undefined');
+      // a type literal that says what each member is (`{ width: string; height?: string }`) stays
+      const vague = p.type && ts.isTypeLiteralNode(p.type) && /\b(any|unknown)\b/.test(p.type.getText());
+      if (!(weakish(p.type) || vague) || p.dotDotDotToken) return;
+      see(seen, p, spread ? null : i < args.length ? argumentType(checker, args[i], callable(p.type)) : 'undefined');
     });
   });
   const edits = [];

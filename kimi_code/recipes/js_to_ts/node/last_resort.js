@@ -1,7 +1,8 @@
 'use strict';
 // Last-resort pass of the JS->TS recipe (Node helper): for each compiler error left in a file,
 // try the least harmful edit that removes it, keeping an edit only when the file's error count
-// drops: a declared return type widened by a value it refuses, a regular expression TypeScript
+// drops: a declared return type widened by a value it refuses, a variable's declared type
+// widened by a value assigned to it later, a regular expression TypeScript
 // refuses as `new RegExp(...)`, the arguments of one call asserted together, the operands of
 // numeric operators as the numbers they make them (`+(x as number)`, `+(a < b)`), a
 // destructured `unknown` as `unknown[]`, a constructor called without `new` through a function
@@ -28,8 +29,9 @@ const ARITHMETIC = new Set([ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToke
 
 /**
  * Operands numeric operators convert anyway: `+opacity` of an `unknown` (TS18046) as `+(opacity
- * as number)`; `(g < b) * 6` of a boolean (TS2362, TS2363) as `+(g < b) * 6`, which is the same
- * number (binary `+` only beside a number: it concatenates strings).
+ * as number)`; `(g < b) * 6` of a boolean or `m[1] * 255` of a string (TS2362, TS2363) as
+ * `+(g < b) * 6`, `+(m[1]) * 255`, which are the same numbers (binary `+` only beside a number:
+ * it concatenates strings).
  */
 function numericCandidates(checker, sf, text, d) {
   const n = nodeAt(sf, d.start, d.length || 0);
@@ -43,8 +45,13 @@ function numericCandidates(checker, sf, text, d) {
   const isBoolean = (e) => !!(checker.getTypeAtLocation(e).flags & ts.TypeFlags.BooleanLike);
   if ((d.code === 2362 || d.code === 2363) && around && ts.isBinaryExpression(around) &&
       around.operatorToken.kind !== ts.SyntaxKind.PlusToken && around.operatorToken.kind !== ts.SyntaxKind.PlusEqualsToken) {
-    if (isBoolean(n)) return [toNumber(n)];
-    if (checker.getTypeAtLocation(n).flags & ts.TypeFlags.Unknown) return [paren(text, sf, n, 'as number')];
+    const t = checker.getTypeAtLocation(n);
+    if (t.flags & ts.TypeFlags.Unknown) return [paren(text, sf, n, 'as number')];
+    // a string (`m[1] * 255`) or a boolean: unary `+` makes the number the operator would
+    const odd = ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.BigIntLike | ts.TypeFlags.ESSymbolLike;
+    const assigned = liftParens(n) === around.left && around.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+      around.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+    if (!assigned && !(t.isUnion() ? t.types : [t]).some((u) => u.flags & odd)) return [toNumber(n)];
   }
   // `j + (tz[j] <= x)`: beside a number, binary `+` adds a boolean as a number too
   const bin = ts.isBinaryExpression(n) ? n : null;
@@ -192,7 +199,7 @@ function insideTemplate(sf, pos) {
 
 function allCandidates(project, rel, text, sf, d) {
   const psf = project.sourceFile(rel), checker = project.program().getTypeChecker();
-  return [...returnCandidates(checker, psf, text, d), ...recursionCandidates(checker, psf, text, d), ...regexCandidates(sf, text, d),
+  return [...returnCandidates(checker, psf, text, d), ...reassignedCandidates(checker, psf, text, d), ...recursionCandidates(checker, psf, text, d), ...regexCandidates(sf, text, d),
     ...argumentCandidates(checker, psf, text, d), ...numericCandidates(checker, psf, text, d), ...patternCandidates(psf, text, d), ...callCandidates(psf, text, d), ...loopVarCandidates(checker, psf, text, d),
     ...valueTypeCandidates(checker, psf, text, d), ...defaultedMembers(checker, psf, text, d),
     ...globalCandidates(checker, psf, d), ...shapeCandidates(checker, psf, d), ...candidates(text, sf, d)];
@@ -274,6 +281,32 @@ function returnCandidates(checker, sf, text, d) {
   })(fn.body);
   // the function's only return: the declared type is wrong, not too narrow
   return returns === 1 ? [edit(text, fn.type.getStart(sf), fn.type.getEnd(), added), widened] : [widened];
+}
+
+/**
+ * A variable given a value of another type than the one it was declared with (TS2322 at `tz`
+ * in `tz = ticks(...)`, `tz` declared `var tz = threshold(...)`, a number): its declaration
+ * typed as the union of both. TypeScript narrows a variable of a union type to what each
+ * assignment gives it, so the code after the assignment sees the new value's type.
+ */
+function reassignedCandidates(checker, sf, text, d) {
+  if (d.code !== 2322) return [];
+  const n = nodeAt(sf, d.start, d.length || 0), assign = n.parent;
+  if (!ts.isIdentifier(n) || !assign || !ts.isBinaryExpression(assign) || assign.left !== n ||
+      assign.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return [];
+  const sym = checker.getSymbolAtLocation(n), decl = sym && sym.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.getSourceFile() !== sf) return [];
+  const declared = decl.type ? decl.type.getText(sf) : valueType(checker, decl.name, decl);
+  // `prefix = false`, a setting switched off: `string | false`, which a truthiness test narrows
+  // back to the setting's own type
+  const flag = [ts.SyntaxKind.FalseKeyword, ts.SyntaxKind.TrueKeyword].includes(assign.right.kind);
+  const added = flag ? assign.right.getText(sf) : valueType(checker, assign.right, decl);
+  // `any` may stay (`number | any[]`): one in the declaration, where each later use of the
+  // variable as the new value would cost a cast of its own
+  if ([declared, added].some((t) => /\bnever\b|typeof |import\(|=>/.test(t) || t.length > 80)) return [];
+  const union = `${declared} | ${added}`;
+  return decl.type ? [edit(text, decl.type.getStart(sf), decl.type.getEnd(), union)]
+    : [edit(text, decl.name.getEnd(), decl.name.getEnd(), `: ${union}`)];
 }
 
 /**
@@ -397,8 +430,10 @@ function batchRound(project, rel) {
   const text = project.text(rel);
   const sf = ts.createSourceFile(rel, text, ts.ScriptTarget.Latest, true);
   const edits = [], errors = errorsOf(project, rel);
-  // a loop's `var` declared again with another type is the cause of the errors in its header
-  const causes = errors.filter((d) => d.code === 2403);
+  // a loop's `var` declared again with another type is the cause of the errors in its header,
+  // a variable given a value of another type of those where the variable is used as that value
+  const psf = project.sourceFile(rel), checker = project.program().getTypeChecker();
+  const causes = errors.filter((d) => d.code === 2403 || reassignedCandidates(checker, psf, text, d).length);
   for (const d of causes.length ? causes : errors) {
     if (d.code === 2339 || d.code === 2551) continue; // shape fixes read other fixes' results: one at a time
     const first = allCandidates(project, rel, text, sf, d)[0];

@@ -78,6 +78,8 @@ const OPS = {
     used.unknown = narrowAny(p, req.path, { rest: true });
     used.optional = optionalFromTests(p, req.path);
     used.prototypes = prototypeInstances(p, req.path);
+    // what the passes above typed may let callers' arguments be named now
+    used.fromCalls += typesFromCallSites(p, req.path);
     Object.assign(used, tightenCasts(p, req.path, { added: true }));
     return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
   },
