@@ -2,7 +2,8 @@
 // Last-resort pass of the JS->TS recipe (Node helper): for each compiler error left in a file,
 // try the least harmful edit that removes it, keeping an edit only when the file's error count
 // drops: a declared return type widened by a value it refuses, a variable's declared type
-// widened by a value assigned to it later, a regular expression TypeScript
+// widened by a value assigned to it later, a method typed by its base class's method, a
+// function parameter called with a spread taking what it is given, a regular expression TypeScript
 // refuses as `new RegExp(...)`, the arguments of one call asserted together, the operands of
 // numeric operators as the numbers they make them (`+(x as number)`, `+(a < b)`), a
 // destructured `unknown` as `unknown[]`, a constructor called without `new` through a function
@@ -65,7 +66,8 @@ function numericCandidates(checker, sf, text, d) {
 
 /**
  * A destructured parameter typed `unknown` (TS2488: `([key, value]: unknown) => ...`, from a
- * callback whose context said nothing): an array of unknowns, which it can be destructured as.
+ * callback whose context said nothing): an array of unknowns, which it can be destructured as
+ * (else of `any`, where the elements go where `unknown` may not).
  */
 function patternCandidates(sf, text, d) {
   if (d.code !== 2488) return [];
@@ -73,7 +75,7 @@ function patternCandidates(sf, text, d) {
   const pattern = ts.isArrayBindingPattern(n) ? n : ts.findAncestor(n, ts.isArrayBindingPattern);
   const p = pattern && pattern.parent;
   if (!p || !ts.isParameter(p) || p.name !== pattern || !p.type || p.type.kind !== ts.SyntaxKind.UnknownKeyword) return [];
-  return [edit(text, p.type.getStart(sf), p.type.getEnd(), 'unknown[]')];
+  return ['unknown[]', 'any[]'].map((t) => edit(text, p.type.getStart(sf), p.type.getEnd(), t));
 }
 
 /** `(n suffix)`; a `;` goes first when the parenthesis would open a statement (ASI: no call). */
@@ -199,7 +201,7 @@ function insideTemplate(sf, pos) {
 
 function allCandidates(project, rel, text, sf, d) {
   const psf = project.sourceFile(rel), checker = project.program().getTypeChecker();
-  return [...returnCandidates(checker, psf, text, d), ...reassignedCandidates(checker, psf, text, d), ...recursionCandidates(checker, psf, text, d), ...regexCandidates(sf, text, d),
+  return [...returnCandidates(checker, psf, text, d), ...reassignedCandidates(checker, psf, text, d), ...overrideCandidates(checker, psf, text, d), ...spreadCandidates(checker, psf, text, d), ...recursionCandidates(checker, psf, text, d), ...regexCandidates(sf, text, d),
     ...argumentCandidates(checker, psf, text, d), ...numericCandidates(checker, psf, text, d), ...patternCandidates(psf, text, d), ...callCandidates(psf, text, d), ...loopVarCandidates(checker, psf, text, d),
     ...valueTypeCandidates(checker, psf, text, d), ...defaultedMembers(checker, psf, text, d),
     ...globalCandidates(checker, psf, d), ...shapeCandidates(checker, psf, d), ...candidates(text, sf, d)];
@@ -310,6 +312,47 @@ function reassignedCandidates(checker, sf, text, d) {
 }
 
 /**
+ * A method whose inferred type its base class's refuses (TS2416: `* keys()` of a class extending
+ * `Map`, a `Generator<K, void>` where `Map`'s says `MapIterator<K>`, whose return is
+ * `undefined`): the base's return type written on the method, which the body is checked against.
+ */
+function overrideCandidates(checker, sf, text, d) {
+  if (d.code !== 2416) return [];
+  const n = nodeAt(sf, d.start, d.length || 0);
+  const member = ts.findAncestor(n, ts.isMethodDeclaration), cls = member && member.parent;
+  if (!member || member.type || !member.body || !cls || !ts.isClassLike(cls)) return [];
+  // the instance type's member declared here (a computed name, `[Symbol.iterator]`, is bound late)
+  const own = cls.name && checker.getTypeAtLocation(cls.name);
+  const sym = own && own.getProperties().find((x) => (x.declarations || []).includes(member));
+  if (!sym) return [];
+  for (const base of checker.getBaseTypes(own) || []) {
+    const prop = base.getProperties().find((x) => x.escapedName === sym.escapedName);
+    const sigs = prop ? checker.getTypeOfSymbolAtLocation(prop, member).getCallSignatures() : [];
+    if (sigs.length !== 1) continue;
+    const t = checker.typeToString(checker.getReturnTypeOfSignature(sigs[0]), member, RETURN_FLAGS);
+    if (/\bnever\b|typeof |import\(/.test(t) || t.length > 80) continue;
+    const close = text.indexOf(')', member.parameters.end);
+    return close < 0 ? [] : [edit(text, close + 1, close + 1, `: ${t}`)];
+  }
+  return [];
+}
+
+/**
+ * A parameter typed with a function type of fixed parameters, called with a spread (TS2556:
+ * `fn(...args)`, `fn: (arg0: unknown) => unknown` written from another use): it takes what it
+ * is given, `(...args: unknown[]) => unknown`.
+ */
+function spreadCandidates(checker, sf, text, d) {
+  if (d.code !== 2556) return [];
+  const call = ts.findAncestor(nodeAt(sf, d.start, d.length || 0), ts.isCallExpression);
+  if (!call || !ts.isIdentifier(call.expression)) return [];
+  const sym = checker.getSymbolAtLocation(call.expression), p = sym && sym.valueDeclaration;
+  if (!p || !ts.isParameter(p) || !p.type || !ts.isFunctionTypeNode(p.type) || p.getSourceFile() !== sf ||
+      p.type.parameters.some((q) => q.dotDotDotToken)) return [];
+  return [edit(text, p.type.getStart(sf), p.type.getEnd(), `(...args: unknown[]) => ${p.type.type.getText(sf)}`)];
+}
+
+/**
  * A regular expression TypeScript's regex checking refuses but JavaScript runs (TS1534: `/\1/`,
  * a backreference without a group, is Annex B's octal escape): the same pattern through
  * `new RegExp(source, flags)`, which makes the same object every time the literal would.
@@ -326,7 +369,7 @@ function regexCandidates(sf, text, d) {
 /**
  * An argument refused by a parameter (TS2345) where the call's other arguments of the same
  * type would be refused next (TS reports the first: `Math.min(min, max)` of two `string |
- * number`): each asserted to the parameter's type in one edit.
+ * number`): each asserted to the parameter's type in one edit, else each `as any`.
  */
 function argumentCandidates(checker, sf, text, d) {
   if (d.code !== 2345) return [];
@@ -337,9 +380,13 @@ function argumentCandidates(checker, sf, text, d) {
       !(call.arguments || []).includes(n)) return [];
   const same = call.arguments.filter((a) => !ts.isSpreadElement(a) && checker.typeToString(checker.getTypeAtLocation(a)) === m[1]);
   if (same.length < 2) return [];
-  let out = text;
-  for (const a of [...same].reverse()) out = edit(out, a.getStart(sf), a.getEnd(), `(${a.getText(sf)} as ${m[2]})`);
-  return [out];
+  // an assertion TypeScript refuses (the types do not overlap): each `as any`, before a
+  // suppression, which one cast alone would not avoid either
+  return [m[2], 'any'].map((t) => {
+    let out = text;
+    for (const a of [...same].reverse()) out = edit(out, a.getStart(sf), a.getEnd(), `(${a.getText(sf)} as ${t})`);
+    return out;
+  });
 }
 
 /**

@@ -43,7 +43,8 @@ function readsArguments(fn) {
  * `function quantile(values, p, valueof = number)` calling `valueof(v, i, values)`: the
  * parameter is typed by its default, `number`'s `(x: unknown) => number`, which takes one
  * argument; JavaScript passes the rest along. The parameter is declared as its default's type
- * with the rest taken: `(x: unknown, ...rest: unknown[]) => number`.
+ * with the rest taken: `(x: unknown, ...rest: unknown[]) => number`, else with its parameters
+ * `any` where the callers' arguments are not what the default takes.
  */
 function defaultedCallee(checker, sf, text, call) {
   if (!ts.isIdentifier(call.expression)) return [];
@@ -55,7 +56,14 @@ function defaultedCallee(checker, sf, text, call) {
   const m = /^\((.*)\) => (.+)$/.exec(t);
   if (!m || /\.\.\.|\bany\b|=>.*=>|typeof |import\(/.test(t) || t.length > 160) return [];
   const typed = `(${m[1] ? `${m[1]}, ` : ''}...rest: unknown[]) => ${m[2]}`;
-  return [edit(text, d.name.getEnd(), d.name.getEnd(), `: ${typed}`)];
+  // what callers pass may not be what the default takes (`values[i]` of an `unknown[]` for
+  // `number`'s `x: string | number`): then its parameters as `any`, one declaration instead of
+  // an assertion or a suppression at every call
+  const loose = sigs[0].parameters.map((p) => {
+    const pd = p.valueDeclaration, optional = pd && ts.isParameter(pd) && checker.isOptionalParameter(pd);
+    return `${p.name}${optional ? '?' : ''}: any, `;
+  }).join('');
+  return [typed, `(${loose}...rest: unknown[]) => ${m[2]}`].map((t) => edit(text, d.name.getEnd(), d.name.getEnd(), `: ${t}`));
 }
 
 function optionalParams(checker, sf, text, n) {
