@@ -288,3 +288,21 @@ def test_a_function_parameter_called_with_a_spread_takes_what_it_is_given(tmp_pa
     text = str(result["text"])
     assert result["errors"] == 0 and "@ts-expect-error" not in text and "any" not in text
     assert "run = (fn: (...args: unknown[]) => unknown, args: unknown[]) => fn(...args);" in text
+
+
+BODIES = """export function mark(o: { seen: boolean }, on: boolean, n: number) {
+  if (on) o.seen = n
+  else o.seen = String(n)
+  for (let i = 0; i < n; i++) o.seen = i
+  return o
+}
+"""
+
+
+def test_a_cast_opening_the_body_of_an_if_or_a_loop_keeps_it_the_body(tmp_path: Path) -> None:
+    result = run_pass("./last_resort", "lastResort", str(tmp_path), BODIES)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    # `;(` there would end the body: the assignment would run on every path
+    assert ";(" not in text
+    assert "  if (on) (o.seen as any) = n\n" in text or "  if (on) (o as any).seen = n\n" in text

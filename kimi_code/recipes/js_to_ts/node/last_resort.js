@@ -78,11 +78,17 @@ function patternCandidates(sf, text, d) {
   return ['unknown[]', 'any[]'].map((t) => edit(text, p.type.getStart(sf), p.type.getEnd(), t));
 }
 
-/** `(n suffix)`; a `;` goes first when the parenthesis would open a statement (ASI: no call). */
+/**
+ * `(n suffix)`; a `;` goes first when the parenthesis would open a statement (ASI: no call),
+ * except the body of an `if`, a loop or a label, which the `;` would end (`if (c) ;(x as any)`).
+ */
 function paren(text, sf, n, suffix) {
   const start = n.getStart(sf);
   const stmt = ts.findAncestor(n, (a) => ts.isStatement(a) || ts.isSourceFile(a));
-  const opens = stmt && !ts.isSourceFile(stmt) && stmt.getStart(sf) === start;
+  const holder = stmt && stmt.parent;
+  const body = !!holder && (ts.isIfStatement(holder) || ts.isIterationStatement(holder, false) || ts.isLabeledStatement(holder) ||
+    ts.isWithStatement(holder));
+  const opens = stmt && !ts.isSourceFile(stmt) && stmt.getStart(sf) === start && !body;
   return edit(text, start, n.getEnd(), `${opens ? ';' : ''}(${n.getText(sf)} ${suffix})`);
 }
 
@@ -297,6 +303,8 @@ function reassignedCandidates(checker, sf, text, d) {
   if (!ts.isIdentifier(n) || !assign || !ts.isBinaryExpression(assign) || assign.left !== n ||
       assign.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return [];
   const sym = checker.getSymbolAtLocation(n), decl = sym && sym.valueDeclaration;
+  // not a parameter: TypeScript narrows a variable by its initializer, so the uses before the
+  // new value keep the type they had, but a parameter starts as its whole declared type
   if (!decl || !ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || decl.getSourceFile() !== sf) return [];
   const declared = decl.type ? decl.type.getText(sf) : valueType(checker, decl.name, decl);
   // `prefix = false`, a setting switched off: `string | false`, which a truthiness test narrows
@@ -305,8 +313,10 @@ function reassignedCandidates(checker, sf, text, d) {
   const added = flag ? assign.right.getText(sf) : valueType(checker, assign.right, decl);
   // `any` may stay (`number | any[]`): one in the declaration, where each later use of the
   // variable as the new value would cost a cast of its own
-  if ([declared, added].some((t) => /\bnever\b|typeof |import\(|=>/.test(t) || t.length > 80)) return [];
-  const union = `${declared} | ${added}`;
+  if ([declared, added].some((t) => /\bnever\b|typeof |import\(/.test(t) || t.length > 100)) return [];
+  // a function type in a union needs its parentheses (a type literal holding one does not)
+  const member = (t) => (/=>/.test(t) && !(t.startsWith('{') && t.endsWith('}')) ? `(${t})` : t);
+  const union = `${member(declared)} | ${member(added)}`;
   return decl.type ? [edit(text, decl.type.getStart(sf), decl.type.getEnd(), union)]
     : [edit(text, decl.name.getEnd(), decl.name.getEnd(), `: ${union}`)];
 }
