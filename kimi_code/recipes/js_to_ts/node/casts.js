@@ -74,10 +74,26 @@ function dropFails(checker, cast, use) {
 /** Drop `as any` where the expression compiles without it; returns how many were dropped. */
 function dropCasts(project, rel) {
   const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
-  const edits = anyCasts(sf).filter(({ cast, use }) => !dropFails(checker, cast, use)).map(({ cast }) => ({
-    start: cast.expression.getEnd(), end: cast.getEnd(), text: '',
-  }));
+  const edits = anyCasts(sf).filter(({ cast, use }) => !dropFails(checker, cast, use)).map(({ cast }) => {
+    const paren = cast.parent;
+    // `(p as any)[key]` becomes `p[key]`, not `(p)[key]`, where the parenthesis guards nothing
+    if (ts.isParenthesizedExpression(paren) && isEntityName(cast.expression) && !opensStatement(sf, paren)) {
+      return { start: paren.getStart(sf), end: paren.getEnd(), text: cast.expression.getText(sf) };
+    }
+    return { start: cast.expression.getEnd(), end: cast.getEnd(), text: '' };
+  });
   return bisectApply(project, rel, edits, (now, before) => now <= before);
+}
+
+/**
+ * Whether `e` starts a statement in a list, where its `(` keeps the line from continuing the
+ * one before (no semicolon there: `f()\n(p as any)[k] = v`); the body of an `if`, a loop or a
+ * label follows a `)`, `else`, `do` or `:` instead.
+ */
+function opensStatement(sf, e) {
+  const stmt = ts.findAncestor(e, ts.isStatement), holder = stmt && stmt.parent;
+  if (!stmt || stmt.getStart(sf) !== e.getStart(sf)) return false;
+  return !(ts.isIfStatement(holder) || ts.isIterationStatement(holder, false) || ts.isLabeledStatement(holder) || ts.isWithStatement(holder));
 }
 
 /**

@@ -87,7 +87,7 @@ interface Range {
 }
 
 function range(low: unknown, high: unknown) {
-  return new (Range as unknown as new (...args: unknown[]) => Range)(low, (high));
+  return new (Range as unknown as new (...args: unknown[]) => Range)(low, high);
 }
 
 // a constructor given an object of the parts a pattern matched
