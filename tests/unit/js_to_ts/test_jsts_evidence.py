@@ -2,7 +2,8 @@
 
 A class property or variable still annotated `any` or `unknown` after the other passes gets the
 union of what the code assigns it, when every value's type can be written and the compiler
-agrees. An `any` whose telling uses all agree gets that type.
+agrees. An `any` whose telling uses all agree gets that type, and so does an `unknown` whose
+uses type tests guard.
 """
 
 from __future__ import annotations
@@ -124,3 +125,23 @@ def test_what_for_of_and_spread_go_through_is_iterable(tmp_path: Path) -> None:
     assert "function copy(values: Iterable<unknown>)" in text
     # `values[0]` is not on an iterable: the compiler refuses it, and the any stays
     assert "function first(values: any)" in text
+
+
+GUARDED = """export function limit(options: { max?: unknown; name?: unknown }) {
+  if (options.max && (typeof options.max !== 'number' || options.max < 0)) throw new Error('max');
+  return options.max || Infinity;
+}
+
+export function pad(width: unknown, text: string) {
+  return typeof width === 'number' ? text.padStart(width) : text;
+}
+"""
+
+
+def test_an_unknown_whose_guarded_uses_agree_gets_their_type(tmp_path: Path) -> None:
+    result = run_pass("./evidence", "typeFromEvidence", str(tmp_path), GUARDED)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    # a type test guards `options.max < 0`: the value is meant to be a number
+    assert "options: { max?: number; name?: unknown }" in text
+    assert "function pad(width: number, text: string)" in text

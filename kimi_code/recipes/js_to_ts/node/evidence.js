@@ -1,5 +1,6 @@
 'use strict';
-// `number`, `string` or `object` for what is still typed `any` where the code's own uses say
+// `number`, `string` or `object` for what is still typed `any` (or `unknown`, where type tests
+// guard each use: `typeof o.max !== 'number' || o.max < 0`) where the code's own uses say
 // which (Node helper, polish round). TypeScript's inference from usage leaves `any` where its
 // evidence conflicts or is missing, e.g. on the members of an options object it writes out
 // (`arrayLimit: any`), while the uses may be plain: an operand of arithmetic or of `<` beside
@@ -69,15 +70,17 @@ function says(checker, e) {
 }
 
 /**
- * `any` annotations of parameters and type-literal members, with the symbol their uses resolve
- * to; for a parameter typed `any[]`, its element type (`elements`: the uses are its elements).
+ * `any` and `unknown` annotations of parameters and type-literal members, with the symbol their
+ * uses resolve to; for a parameter typed `any[]`, its element type (`elements`: the uses are its
+ * elements).
  */
 function targets(checker, sf) {
   const out = [];
   (function visit(n) {
-    const elements = n.kind === ts.SyntaxKind.AnyKeyword && ts.isArrayTypeNode(n.parent) && ts.isParameter(n.parent.parent);
+    const weak = n.kind === ts.SyntaxKind.AnyKeyword || n.kind === ts.SyntaxKind.UnknownKeyword;
+    const elements = weak && ts.isArrayTypeNode(n.parent) && ts.isParameter(n.parent.parent);
     const decl = elements ? n.parent.parent : n.parent;
-    if (n.kind === ts.SyntaxKind.AnyKeyword && decl.type === (elements ? n.parent : n) && ts.isIdentifier(decl.name || {}) &&
+    if (weak && decl.type === (elements ? n.parent : n) && ts.isIdentifier(decl.name || {}) &&
         ((ts.isParameter(decl) && !decl.dotDotDotToken) || ts.isPropertySignature(decl))) {
       const sym = checker.getSymbolAtLocation(decl.name);
       if (sym) out.push({ node: n, decl, sym, elements });
@@ -109,9 +112,9 @@ function agreed(checker, sf, target) {
   return seen.size === 1 ? [...seen][0] : null;
 }
 
-/** Type each such `any` of `rel` by what its uses agree on, where that compiles; returns how many. */
+/** Type each such `any`/`unknown` of `rel` by what its uses agree on, where that compiles; returns how many. */
 function typeFromEvidence(project, rel) {
-  if (!/\bany\b/.test(project.text(rel))) return 0;
+  if (!/\b(any|unknown)\b/.test(project.text(rel))) return 0;
   const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
   const edits = [];
   for (const target of targets(checker, sf)) {
