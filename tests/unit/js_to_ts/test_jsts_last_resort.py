@@ -197,6 +197,13 @@ export function thresholds(values: number[], threshold: (v: number[]) => number)
   return tz.length ? tz[tz.length - 1] : 0;
 }
 
+export function sorted(max: number) {
+  let stops = new Set([max]);
+  stops.add(1);
+  stops = [...stops];
+  return stops.sort();
+}
+
 var prefix = '~';
 export function disable() { prefix = false; }
 export const named = (event: string | Symbol) => (prefix ? prefix + event : event);
@@ -215,6 +222,9 @@ def test_a_variable_given_another_type_is_declared_with_both(tmp_path: Path) -> 
     # narrowed by each assignment: the uses after `tz = ticks(tz)` see an array, uncast
     assert "  var tz: number | number[] = threshold(values);" in text
     assert "  return tz.length ? tz[tz.length - 1] : 0;" in text
+    # a value missing members of the declared type (TS2740): the same
+    assert "  let stops: Set<number> | number[] = new Set([max]);" in text
+    assert "  return stops.sort();" in text
     # a setting switched off keeps its literal: a truthiness test narrows back to the string
     assert "var prefix: string | false = '~';" in text
     # a string operand of arithmetic: unary `+` makes the number `*` would

@@ -1,7 +1,7 @@
 'use strict';
-// `number`, `string` or `object` for what is still typed `any` (or `unknown`, where type tests
-// guard each use: `typeof o.max !== 'number' || o.max < 0`) where the code's own uses say
-// which (Node helper, polish round). TypeScript's inference from usage leaves `any` where its
+// `number`, `string` or `object` for what is still typed `any` (or a member typed `unknown`,
+// where type tests guard each use: `typeof o.max !== 'number' || o.max < 0`) where the code's
+// own uses say which (Node helper, polish round). TypeScript's inference from usage leaves `any` where its
 // evidence conflicts or is missing, e.g. on the members of an options object it writes out
 // (`arrayLimit: any`), while the uses may be plain: an operand of arithmetic or of `<` beside
 // a number, an argument or a returned value where only a number or only a string fits, a
@@ -70,14 +70,17 @@ function says(checker, e) {
 }
 
 /**
- * `any` and `unknown` annotations of parameters and type-literal members, with the symbol their
- * uses resolve to; for a parameter typed `any[]`, its element type (`elements`: the uses are its
+ * `any` annotations of parameters and type-literal members (`unknown` ones of members), with
+ * the symbol their uses resolve to; for a parameter typed `any[]`, its element type (`elements`: the uses are its
  * elements).
  */
 function targets(checker, sf) {
   const out = [];
   (function visit(n) {
-    const weak = n.kind === ts.SyntaxKind.AnyKeyword || n.kind === ts.SyntaxKind.UnknownKeyword;
+    // `unknown` only on a member (an option a type test checks): a parameter typed `unknown`
+    // whose one guarded branch reads it as a number may take anything (`typeof x === 'number'
+    // ? x.toFixed(2) : String(x)`), which `number` would refuse its callers
+    const weak = n.kind === ts.SyntaxKind.AnyKeyword || (n.kind === ts.SyntaxKind.UnknownKeyword && ts.isPropertySignature(n.parent));
     const elements = weak && ts.isArrayTypeNode(n.parent) && ts.isParameter(n.parent.parent);
     const decl = elements ? n.parent.parent : n.parent;
     if (weak && decl.type === (elements ? n.parent : n) && ts.isIdentifier(decl.name || {}) &&

@@ -291,14 +291,18 @@ function returnCandidates(checker, sf, text, d) {
   return returns === 1 ? [edit(text, fn.type.getStart(sf), fn.type.getEnd(), added), widened] : [widened];
 }
 
+// a value not assignable to a target's type: plainly, or missing members the type has
+const NOT_ASSIGNABLE = new Set([2322, 2559, 2739, 2740, 2741]);
+
 /**
  * A variable given a value of another type than the one it was declared with (TS2322 at `tz`
- * in `tz = ticks(...)`, `tz` declared `var tz = threshold(...)`, a number): its declaration
+ * in `tz = ticks(...)`, `tz` declared `var tz = threshold(...)`, a number; TS2740 at `stops =
+ * [...stops]` of a `Set`): its declaration
  * typed as the union of both. TypeScript narrows a variable of a union type to what each
  * assignment gives it, so the code after the assignment sees the new value's type.
  */
 function reassignedCandidates(checker, sf, text, d) {
-  if (d.code !== 2322) return [];
+  if (!NOT_ASSIGNABLE.has(d.code)) return [];
   const n = nodeAt(sf, d.start, d.length || 0), assign = n.parent;
   if (!ts.isIdentifier(n) || !assign || !ts.isBinaryExpression(assign) || assign.left !== n ||
       assign.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return [];
