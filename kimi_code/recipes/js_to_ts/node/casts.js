@@ -456,4 +456,4 @@ function tightenCasts(project, rel, { added = false } = {}) {
   return { dropped, narrowed, shaped, params };
 }
 
-module.exports = { tightenCasts, accessed, builtinPart, liftParens };
+module.exports = { tightenCasts, accessed, builtinPart, liftParens, opensStatement };

@@ -17,7 +17,7 @@ const ts = require('typescript');
 const { shapeCandidates, nodeAt, edit } = require('./shapes');
 const { diffEdit, bisectApply } = require('./batch');
 const { globalCandidates } = require('./globals');
-const { liftParens } = require('./casts');
+const { liftParens, opensStatement } = require('./casts');
 
 const IMPLICIT_ANY = new Set([7005, 7006, 7008, 7018, 7019, 7022, 7023, 7031, 7034, 7043, 7044, 7045, 7046, 7047, 7048, 7049, 7050]);
 const MAYBE_NULL = new Set([2531, 2532, 2533, 18047, 18048, 18049]);
@@ -83,13 +83,7 @@ function patternCandidates(sf, text, d) {
  * except the body of an `if`, a loop or a label, which the `;` would end (`if (c) ;(x as any)`).
  */
 function paren(text, sf, n, suffix) {
-  const start = n.getStart(sf);
-  const stmt = ts.findAncestor(n, (a) => ts.isStatement(a) || ts.isSourceFile(a));
-  const holder = stmt && stmt.parent;
-  const body = !!holder && (ts.isIfStatement(holder) || ts.isIterationStatement(holder, false) || ts.isLabeledStatement(holder) ||
-    ts.isWithStatement(holder));
-  const opens = stmt && !ts.isSourceFile(stmt) && stmt.getStart(sf) === start && !body;
-  return edit(text, start, n.getEnd(), `${opens ? ';' : ''}(${n.getText(sf)} ${suffix})`);
+  return edit(text, n.getStart(sf), n.getEnd(), `${opensStatement(sf, n) ? ';' : ''}(${n.getText(sf)} ${suffix})`);
 }
 
 function declarationOf(n) {
