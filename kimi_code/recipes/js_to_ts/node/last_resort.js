@@ -3,8 +3,8 @@
 // try the least harmful edit that removes it, keeping an edit only when the file's error count
 // drops: a declared return type widened by a value it refuses, a variable's declared type
 // widened by a value assigned to it later, a method typed by its base class's method, a
-// function parameter called with a spread taking what it is given, a regular expression TypeScript
-// refuses as `new RegExp(...)`, the arguments of one call asserted together, the operands of
+// function parameter called with a spread taking what it is given, a regular expression
+// TypeScript refuses as `new RegExp(...)`, the arguments of one call asserted together, the operands of
 // numeric operators as the numbers they make them (`+(x as number)`, `+(a < b)`), a
 // destructured `unknown` as `unknown[]`, a constructor called without `new` through a function
 // type, a loop's redeclared `var` as its own `let`, a value's name written as a type as `typeof`
@@ -291,9 +291,9 @@ const NOT_ASSIGNABLE = new Set([2322, 2559, 2739, 2740, 2741]);
 /**
  * A variable given a value of another type than the one it was declared with (TS2322 at `tz`
  * in `tz = ticks(...)`, `tz` declared `var tz = threshold(...)`, a number; TS2740 at `stops =
- * [...stops]` of a `Set`): its declaration
- * typed as the union of both. TypeScript narrows a variable of a union type to what each
- * assignment gives it, so the code after the assignment sees the new value's type.
+ * [...stops]` of a `Set`): its declaration typed as the union of both. TypeScript narrows a
+ * variable of a union type to what each assignment gives it, so the code after the assignment
+ * sees the new value's type.
  */
 function reassignedCandidates(checker, sf, text, d) {
   if (!NOT_ASSIGNABLE.has(d.code)) return [];
