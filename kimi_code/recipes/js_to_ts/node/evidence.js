@@ -1,12 +1,12 @@
 'use strict';
 // `number`, `string` or `object` for what is still typed `any` (or a member typed `unknown`,
 // where type tests guard each use: `typeof o.max !== 'number' || o.max < 0`) where the code's
-// own uses say which (Node helper, polish round). TypeScript's inference from usage leaves `any` where its
-// evidence conflicts or is missing, e.g. on the members of an options object it writes out
-// (`arrayLimit: any`), while the uses may be plain: an operand of arithmetic or of `<` beside
-// a number, an argument or a returned value where only a number or only a string fits, a
-// method only strings (or only numbers) have, the right operand of `in` (an object), what
-// `for...of`, a spread or `yield*` goes through (`Iterable<unknown>`). For a
+// own uses say which (Node helper, polish round). TypeScript's inference from usage leaves
+// `any` where its evidence conflicts or is missing, e.g. on the members of an options object
+// it writes out (`arrayLimit: any`), while the uses may be plain: an operand of arithmetic or
+// of `<` beside a number, an argument or a returned value where only a number or only a
+// string fits, a method only strings (or only numbers) have, the right operand of `in` (an
+// object), what `for...of`, a spread or `yield*` goes through (`Iterable<unknown>`). For a
 // parameter typed `any[]`, the uses of its elements type the elements. Equality with a
 // literal is not counted (`type === 'error'` does not make an event type a string), nor `+`
 // (it concatenates strings too). A type is tried only when every use that says anything says
@@ -71,8 +71,8 @@ function says(checker, e) {
 
 /**
  * `any` annotations of parameters and type-literal members (`unknown` ones of members), with
- * the symbol their uses resolve to; for a parameter typed `any[]`, its element type (`elements`: the uses are its
- * elements).
+ * the symbol their uses resolve to; for a parameter typed `any[]`, its element type
+ * (`elements`: the uses are its elements).
  */
 function targets(checker, sf) {
   const out = [];
