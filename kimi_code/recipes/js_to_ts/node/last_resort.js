@@ -4,15 +4,14 @@
 // drops: a declared return type widened by a value it refuses, a variable's declared type
 // widened by a value assigned to it later, a method typed by its base class's method, a
 // function parameter called with a spread taking what it is given, a regular expression
-// TypeScript refuses as `new RegExp(...)`, the arguments of one call asserted together, the operands of
-// numeric operators as the numbers they make them (`+(x as number)`, `+(a < b)`), a
-// destructured `unknown` as `unknown[]`, a constructor called without `new` through a function
-// type, a loop's redeclared `var` as its own `let`, a value's name written as a type as `typeof`
-// it, a member a spread's default overwrites made optional, a browser global or a probed member
-// of a library's global interface declared (globals.js), a member shape, a non-null assertion,
-// `unknown`, then `any`
-// (annotation or cast), and only then an `@ts-expect-error` comment carrying the compiler's
-// message as its reason.
+// TypeScript refuses as `new RegExp(...)`, the arguments of one call asserted together, the
+// operands of numeric operators as the numbers they make them (`+(x as number)`, `+(a < b)`),
+// a destructured `unknown` as `unknown[]`, a constructor called without `new` through a
+// function type, a loop's redeclared `var` as its own `let`, a value's name written as a type
+// as `typeof` it, a member a spread's default overwrites made optional, a browser global or a
+// probed member of a library's global interface declared (globals.js), a member shape, a
+// non-null assertion, `unknown`, then `any` (annotation or cast), and only then an
+// `@ts-expect-error` comment carrying the compiler's message as its reason.
 const ts = require('typescript');
 const { shapeCandidates, nodeAt, edit } = require('./shapes');
 const { diffEdit, bisectApply } = require('./batch');
