@@ -171,8 +171,10 @@ function candidates(text, sf, d) {
   return out;
 }
 
+/** Whether `rel`'s text parses without errors (a parse alone: no program is built for it). */
 function parsesCleanly(project, rel) {
-  return project.service.getSyntacticDiagnostics(project.abs(rel)).length === 0;
+  const sf = ts.createSourceFile(project.abs(rel), project.text(rel), ts.ScriptTarget.Latest);
+  return sf.parseDiagnostics.length === 0;
 }
 
 function isWriteTarget(e) {

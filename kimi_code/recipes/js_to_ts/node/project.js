@@ -6,6 +6,7 @@
 const path = require('path');
 const ts = require('typescript');
 const { DiskCache } = require('./disk');
+const native = require('./native');
 
 const MANAGED = /\.(js|jsx|mjs|cjs|ts|tsx|mts|cts|json)$/;
 const CHECKED = /\.(ts|tsx|mts|cts)$/;
@@ -31,6 +32,9 @@ class Project {
     this.options = baseOptions(this.root);
     this.disk = new DiskCache(); this.managed = new Map(); // path -> isManaged answer
     this.service = ts.createLanguageService(this.host(), ts.createDocumentRegistry());
+    // error lists come from the native compiler where it runs (native.js)
+    this.native = native.available() ? new native.NativeChecker(this) : null;
+    this.referenceOnly = new Set(); // files the native compiler disagreed on (see `checked`)
   }
 
   abs(rel) { return path.join(this.root, rel); }
@@ -115,15 +119,58 @@ class Project {
     // Trial edits restore a file's earlier text again and again; while no other file has
     // changed, the diagnostics of a text seen before are those computed then (a re-check of
     // the file costs a new checker).
-    const key = this.memoKey(f);
+    // the two compilers may differ on a text: their answers are kept apart
+    const key = `${this.memoKey(f)}${this.native ? 'n' : ''}`;
     const memo = this.memo.get(f);
     if (memo && memo.key === key && memo.byText.has(this.files.get(f).text)) return memo.byText.get(this.files.get(f).text);
-    const out = [...this.service.getSyntacticDiagnostics(f), ...this.service.getSemanticDiagnostics(f)];
+    const out = this.checkFile(f);
     const entry = memo && memo.key === key && memo.byText.size < 64 ? memo : { key, byText: new Map() };
     entry.byText.set(this.files.get(f).text, out);
     this.memo.set(f, entry);
     return out;
   }
+
+  /** The file's syntactic and semantic diagnostics, from the native compiler or the service. */
+  checkFile(f) {
+    if (this.native) {
+      try {
+        return this.native.diagnostics(f);
+      } catch (e) {
+        // the native child failed: TypeScript 5 answers from now on
+        process.stderr.write(`kimi-code helper: native checker failed, using TypeScript 5: ${String(e).slice(0, 300)}\n`);
+        this.native.close(); this.native = null;
+      }
+    }
+    return [...this.service.getSyntacticDiagnostics(f), ...this.service.getSemanticDiagnostics(f)];
+  }
+
+  /** `fn()` with TypeScript 5 answering every check (see `checked`). */
+  withReference(fn) {
+    const native = this.native;
+    this.native = null;
+    try { return fn(); } finally { this.native = native; }
+  }
+
+  /**
+   * `op()`, a pass over `rel`, with the native compiler answering its checks while it agrees
+   * with TypeScript 5 on the file. TypeScript 5 is the compiler of record (the corpus and most
+   * users check with it), and the two differ on a few inferences (circular ones, evolving
+   * arrays), where an edit one accepts the other refuses. When their error counts for the file
+   * differ after the pass, it runs again from the same text with TypeScript 5 answering, as it
+   * does for that file from then on.
+   */
+  checked(rel, op) {
+    if (!this.native) return op();
+    if (this.referenceOnly.has(rel)) return this.withReference(op);
+    const before = this.text(rel);
+    const result = op();
+    if (this.errorCount(rel) === this.withReference(() => this.errorCount(rel))) return result;
+    this.referenceOnly.add(rel);
+    this.setText(rel, before);
+    return this.withReference(op);
+  }
+
+  close() { if (this.native) this.native.close(); }
 
   noteEdit(f) { this.edits++; this.ownEdits.set(f, (this.ownEdits.get(f) || 0) + 1); }
 

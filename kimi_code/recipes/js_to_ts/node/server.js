@@ -22,13 +22,14 @@ const { optionalFromTests } = require('./optional');
 const { typesFromCallSites, contextualParams } = require('./callsites');
 const { untypedDeclarations, jsxDeclaration, narrowDeclarations } = require('./declarations');
 const { bisectApply } = require('./batch');
+const native = require('./native');
 
 let project = null;
 const need = () => { if (!project) throw new Error('no project open (send "open" first)'); return project; };
 const file = (p, rel) => { const t = p.text(rel); if (t === undefined) throw new Error(`${rel}: not in the project`); return t; };
 
 const OPS = {
-  open(req) { project = new Project(req.root); project.update(req.files || {}); return { files: project.files.size }; },
+  open(req) { if (project) project.close(); project = new Project(req.root); project.update(req.files || {}); return { files: project.files.size }; },
   update(req) { need().update(req.files || {}); return {}; },
   module(req) {
     const p = need(), r = convertModule(req.path, file(p, req.path));
@@ -37,8 +38,10 @@ const OPS = {
   },
   infer(req) {
     const p = need(); file(p, req.path);
-    const applied = inferTypes(p, req.path, req.rounds || 3);
-    return { text: p.text(req.path), applied, errors: p.errorCount(req.path) };
+    return p.checked(req.path, () => {
+      const applied = inferTypes(p, req.path, req.rounds || 3);
+      return { text: p.text(req.path), applied, errors: p.errorCount(req.path) };
+    });
   },
   narrow(req) {
     const p = need(); file(p, req.path);
@@ -53,13 +56,15 @@ const OPS = {
   /** narrow any -> unknown, the last resort (which tries unknown before any), then tighten its casts. */
   finalize(req) {
     const p = need(); file(p, req.path);
-    const narrowed = narrowAny(p, req.path);
-    const used = lastResort(p, req.path, req.suppress !== false);
-    used.unknown += narrowed;
-    used.refined = refineAny(p, req.path);
-    used.fromCalls = typesFromCallSites(p, req.path);
-    Object.assign(used, tightenCasts(p, req.path));
-    return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
+    return p.checked(req.path, () => {
+      const narrowed = narrowAny(p, req.path);
+      const used = lastResort(p, req.path, req.suppress !== false);
+      used.unknown += narrowed;
+      used.refined = refineAny(p, req.path);
+      used.fromCalls = typesFromCallSites(p, req.path);
+      Object.assign(used, tightenCasts(p, req.path));
+      return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
+    });
   },
   /**
    * Once every file is typed: the passes that read other files' types again (call sites,
@@ -67,21 +72,23 @@ const OPS = {
    */
   polish(req) {
     const p = need();
-    if (!/\b(any|unknown)\b/.test(file(p, req.path))) return { text: p.text(req.path), used: {}, errors: p.errorCount(req.path) };
-    const used = { fromCalls: typesFromCallSites(p, req.path), contextual: contextualParams(p, req.path) };
-    used.refined = refineAny(p, req.path, 'polish');
-    used.chains = refineChains(p, req.path);
-    used.classes = duckTypes(p, req.path);
-    used.members = memberShapes(p, req.path);
-    used.evidence = typeFromEvidence(p, req.path);
-    used.assigned = typeFromAssignments(p, req.path);
-    used.unknown = narrowAny(p, req.path, { rest: true });
-    used.optional = optionalFromTests(p, req.path);
-    used.prototypes = prototypeInstances(p, req.path);
-    // what the passes above typed may let callers' arguments be named now
-    used.fromCalls += typesFromCallSites(p, req.path);
-    Object.assign(used, tightenCasts(p, req.path, { added: true }));
-    return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
+    return p.checked(req.path, () => {
+      if (!/\b(any|unknown)\b/.test(file(p, req.path))) return { text: p.text(req.path), used: {}, errors: p.errorCount(req.path) };
+      const used = { fromCalls: typesFromCallSites(p, req.path), contextual: contextualParams(p, req.path) };
+      used.refined = refineAny(p, req.path, 'polish');
+      used.chains = refineChains(p, req.path);
+      used.classes = duckTypes(p, req.path);
+      used.members = memberShapes(p, req.path);
+      used.evidence = typeFromEvidence(p, req.path);
+      used.assigned = typeFromAssignments(p, req.path);
+      used.unknown = narrowAny(p, req.path, { rest: true });
+      used.optional = optionalFromTests(p, req.path);
+      used.prototypes = prototypeInstances(p, req.path);
+      // what the passes above typed may let callers' arguments be named now
+      used.fromCalls += typesFromCallSites(p, req.path);
+      Object.assign(used, tightenCasts(p, req.path, { added: true }));
+      return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
+    });
   },
   /** Declarations typed `unknown`/`any` (what the model may improve): [{start, end, name, context}] */
   weak_spots(req) {
@@ -138,7 +145,11 @@ const OPS = {
 };
 
 const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on('line', (line) => {
+// requests wait for the native compiler's API to load (an ES module), then run one at a time
+let ready = native.load();
+rl.on('line', (line) => { ready = ready.then(() => handle(line)).catch((e) => process.stderr.write(`kimi-code helper: ${e}\n`)); });
+
+function handle(line) {
   if (!line.trim()) return;
   let req;
   try { req = JSON.parse(line); } catch (e) { process.stdout.write(JSON.stringify({ id: null, ok: false, error: `bad JSON: ${e.message}` }) + '\n'); return; }
@@ -151,5 +162,5 @@ rl.on('line', (line) => {
     resp = { id: req.id, ok: false, error: String((e && e.stack) || e).slice(0, 2000) };
   }
   process.stdout.write(JSON.stringify(resp) + '\n');
-});
-rl.on('close', () => process.exit(0));
+}
+rl.on('close', () => { ready.then(() => { if (project) project.close(); process.exit(0); }); });

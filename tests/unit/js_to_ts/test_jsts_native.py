@@ -1,0 +1,181 @@
+"""Trial checks by the native TypeScript 7 compiler (`node/native.js`), against TypeScript 5.
+
+The helper's passes ask for a file's errors after every trial edit; the native compiler must
+answer what the TypeScript 5 language service answers for the same in-memory project (codes,
+positions in UTF-16, messages with their chains), follow edits, added and deleted files, never
+read the workspace's files on disk in place of the staged ones, and hand over to TypeScript 5
+when its child process dies.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from kimi_code.recipes.js_to_ts.helper import NODE_DIR
+
+SCRIPT = r"""
+const ts = require('typescript');
+const native = require('./native');
+const { Project } = require('./project');
+const [root, kill] = process.argv.slice(1);
+native.load().then(() => {
+  const p = new Project(root);
+  const out = { native: !!p.native, steps: [] };
+  const step = (label) => out.steps.push({ label, diagnostics: p.diagnostics('a.ts').map((d) =>
+    [d.code, d.start, d.length, ts.flattenDiagnosticMessageText(d.messageText, '\n')]) });
+  p.update({
+    // a comment outside the BMP before the errors: positions are UTF-16 offsets
+    'a.ts': [
+      '// héllo ✓ 😀',
+      "import { b } from './b';",
+      "import { d } from './d';",
+      'const n: number = b;',
+      'const q = { x: 1 };',
+      'const r: { x: string } = q;',
+      'export { n, r, d };',
+      '',
+    ].join('\n'),
+    'b.ts': "export const b = 'b';\n",
+  });
+  step('first');
+  if (kill) p.native.api.client.channel.child.kill('SIGKILL');
+  p.setText('b.ts', 'export const b = 1;\n');
+  step('importee changed');
+  p.update({ 'c.ts': "import { n } from './a';\nexport const c: string = n;\n" });
+  step('file added');
+  out.added = p.diagnostics('c.ts').map((d) => [d.code, d.start]);
+  p.update({ 'b.ts': null });
+  step('importee deleted');
+  out.nativeAtEnd = !!p.native;
+  p.close();
+  process.stdout.write(JSON.stringify(out));
+});
+"""
+
+
+def _run(root: Path, *, checker: str | None = None, kill: bool = False) -> dict[str, object]:
+    node = shutil.which("node")
+    assert node is not None
+    env = dict(os.environ)
+    env.pop("KIMI_JSTS_CHECKER", None)
+    if checker:
+        env["KIMI_JSTS_CHECKER"] = checker
+    out = subprocess.run(
+        [node, "-e", SCRIPT, str(root), "kill" if kill else ""],
+        cwd=NODE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    result: dict[str, object] = json.loads(out.stdout)
+    return result
+
+
+def _on_disk(root: Path) -> None:
+    # what the workspace holds on disk, which the staged (in-memory) files replace or hide
+    root.mkdir()
+    (root / "b.ts").write_text("export const b = 2;\n")
+    (root / "d.js").write_text("exports.d = 1;\n")
+
+
+def test_the_native_compiler_answers_as_typescript_5_does(tmp_path: Path) -> None:
+    _on_disk(tmp_path / "ws")
+    native = _run(tmp_path / "ws")
+    reference = _run(tmp_path / "ws", checker="ts5")
+    assert (native["native"], reference["native"]) == (True, False)
+    assert native["steps"] == reference["steps"]
+    assert native["added"] == reference["added"] == [[2322, 38]]
+    first = native["steps"][0]["diagnostics"]  # type: ignore[index]
+    codes = [(code, start) for code, start, _, _ in first]
+    # `./d` is only on disk (not staged): not found; `./b` is the staged text, not the disk's
+    assert codes == [(2307, 57), (2322, 70), (2322, 111)]
+    assert first[2][3].splitlines()[1].strip() == "Types of property 'x' are incompatible."
+
+
+def test_a_workspace_folder_that_exists_only_in_memory(tmp_path: Path) -> None:
+    # directories come from disk unless the project has one that is not there
+    native = _run(tmp_path / "missing")
+    assert native["steps"] == _run(tmp_path / "missing", checker="ts5")["steps"]
+
+
+def test_typescript_5_takes_over_when_the_native_child_dies(tmp_path: Path) -> None:
+    _on_disk(tmp_path / "ws")
+    after_kill = _run(tmp_path / "ws", kill=True)
+    assert after_kill["nativeAtEnd"] is False
+    assert after_kill["steps"] == _run(tmp_path / "ws", checker="ts5")["steps"]
+
+
+CHECKED = r"""
+const native = require('./native');
+const { Project } = require('./project');
+const [root] = process.argv.slice(1);
+native.load().then(() => {
+  const p = new Project(root);
+  p.update({ 'agree.ts': AGREE, 'differ.ts': DIFFER });
+  const runs = [];
+  // a pass: one edit, kept by whichever compiler answers (their counts before and after)
+  const pass = (rel) => () => {
+    const before = p.errorCount(rel);
+    p.setText(rel, p.text(rel) + '// edited\n');
+    runs.push({ rel, native: !!p.native, before, after: p.errorCount(rel) });
+    return p.errorCount(rel);
+  };
+  const out = {
+    agree: p.checked('agree.ts', pass('agree.ts')),
+    differ: p.checked('differ.ts', pass('differ.ts')),
+    again: p.checked('differ.ts', pass('differ.ts')),
+    text: p.text('differ.ts'),
+  };
+  out.runs = runs;
+  p.close();
+  process.stdout.write(JSON.stringify(out));
+});
+"""
+
+# evolving arrays: TypeScript 5 reports four errors here, the native compiler (7.0) none
+DIFFER = """export function help(d: any, c: any): string {
+  var desc = [];
+  if (d) {
+    desc = [d, ''];
+    desc.push('x');
+  }
+  var cmds = [];
+  if (c) cmds = [c];
+  return ['u'].concat(desc).concat(cmds).join('\\n');
+}
+"""
+
+
+def test_a_pass_runs_again_on_typescript_5_where_the_compilers_differ(tmp_path: Path) -> None:
+    script = CHECKED.replace("AGREE", json.dumps("export const n: number = 'one';\n")).replace(
+        "DIFFER", json.dumps(DIFFER)
+    )
+    node = shutil.which("node")
+    assert node is not None
+    out = json.loads(
+        subprocess.run(
+            [node, "-e", script, str(tmp_path)],
+            cwd=NODE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+    )
+    assert out["agree"] == 1
+    # the pass ran natively, the counts differed (0 against 4): it ran again, from the same
+    # text, on TypeScript 5, and so does the next pass over that file
+    assert out["runs"] == [
+        {"rel": "agree.ts", "native": True, "before": 1, "after": 1},
+        {"rel": "differ.ts", "native": True, "before": 0, "after": 0},
+        {"rel": "differ.ts", "native": False, "before": 4, "after": 4},
+        {"rel": "differ.ts", "native": False, "before": 4, "after": 4},
+    ]
+    assert (out["differ"], out["again"]) == (4, 4)
+    assert out["text"] == DIFFER + "// edited\n// edited\n"
