@@ -155,16 +155,17 @@ class Project {
    * `op()`, a pass over `rel`, with the native compiler answering its checks while it agrees
    * with TypeScript 5 on the file. TypeScript 5 is the compiler of record (the corpus and most
    * users check with it), and the two differ on a few inferences (circular ones, evolving
-   * arrays), where an edit one accepts the other refuses. When their error counts for the file
-   * differ after the pass, it runs again from the same text with TypeScript 5 answering, as it
-   * does for that file from then on.
+   * arrays), where an edit one accepts the other refuses. When the pass changed the file and
+   * their error counts for it differ after it, it runs again from the same text with
+   * TypeScript 5 answering, as it does for that file from then on.
    */
   checked(rel, op) {
     if (!this.native) return op();
     if (this.referenceOnly.has(rel)) return this.withReference(op);
     const before = this.text(rel);
     const result = op();
-    if (this.errorCount(rel) === this.withReference(() => this.errorCount(rel))) return result;
+    // a pass that changed nothing has nothing for TypeScript 5 to refuse
+    if (this.text(rel) === before || this.errorCount(rel) === this.withReference(() => this.errorCount(rel))) return result;
     this.referenceOnly.add(rel);
     this.setText(rel, before);
     return this.withReference(op);
