@@ -58,9 +58,14 @@ class NativeChecker {
     this.memoryDirs = false; this.dirs = new Map(); // directory -> exists on disk
   }
 
+  /** The tsconfig.json the child reads: the project's options and its checked files. */
   configFor() {
-    const files = this.project.scriptFileNames();
-    return JSON.stringify({ compilerOptions: configOptions(this.project.options), files });
+    const files = this.project.scriptFileNames(); // the same array until files come or go
+    if (files !== this.configFiles) {
+      this.configFiles = files;
+      this.configNext = JSON.stringify({ compilerOptions: configOptions(this.project.options), files });
+    }
+    return this.configNext;
   }
 
   start() {
@@ -125,7 +130,7 @@ class NativeChecker {
 
   close() {
     if (this.api) { try { this.api.close(); } catch { /* the child is gone already */ } }
-    this.api = null; this.snapshot = null; this.sent.clear(); this.configText = null;
+    this.api = null; this.snapshot = null; this.sent.clear(); this.configText = null; this.configFiles = null;
   }
 }
 
