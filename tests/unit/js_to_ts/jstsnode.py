@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Mapping
 
 from kimi_code.recipes.js_to_ts.helper import NODE_DIR
 
 
-def run_node(script: str, *args: str) -> dict[str, object]:
-    """`node -e script args...` in the helper's folder (its `require`s resolve there)."""
+def run_node(script: str, *args: str, env: Mapping[str, str] | None = None) -> dict[str, object]:
+    """`node -e script args...` in the helper's folder (its `require`s resolve there), with
+    `env` as its environment when given."""
     node = shutil.which("node")
     assert node is not None
     out = subprocess.run(
         [node, "-e", script, *args],
         cwd=NODE_DIR,
+        env=env,
         capture_output=True,
         text=True,
         check=True,

@@ -15,6 +15,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from jstsnode import run_node
+
 from kimi_code.recipes.js_to_ts.helper import NODE_DIR
 
 SCRIPT = r"""
@@ -58,23 +60,10 @@ native.load().then(() => {
 
 
 def _run(root: Path, *, checker: str | None = None, kill: bool = False) -> dict[str, object]:
-    node = shutil.which("node")
-    assert node is not None
-    env = dict(os.environ)
-    env.pop("KIMI_JSTS_CHECKER", None)
+    env = {k: v for k, v in os.environ.items() if k != "KIMI_JSTS_CHECKER"}
     if checker:
         env["KIMI_JSTS_CHECKER"] = checker
-    out = subprocess.run(
-        [node, "-e", SCRIPT, str(root), "kill" if kill else ""],
-        cwd=NODE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    result: dict[str, object] = json.loads(out.stdout)
-    return result
+    return run_node(SCRIPT, str(root), "kill" if kill else "", env=env)
 
 
 def _on_disk(root: Path) -> None:
@@ -156,18 +145,7 @@ def test_a_pass_runs_again_on_typescript_5_where_the_compilers_differ(tmp_path: 
     script = CHECKED.replace("AGREE", json.dumps("export const n: number = 'one';\n")).replace(
         "DIFFER", json.dumps(DIFFER)
     )
-    node = shutil.which("node")
-    assert node is not None
-    out = json.loads(
-        subprocess.run(
-            [node, "-e", script, str(tmp_path)],
-            cwd=NODE_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        ).stdout
-    )
+    out = run_node(script, str(tmp_path))
     assert out["agree"] == 1
     # the pass ran natively, the counts differed (0 against 4): it ran again, from the same
     # text, on TypeScript 5, and so does the next pass over that file
@@ -179,3 +157,30 @@ def test_a_pass_runs_again_on_typescript_5_where_the_compilers_differ(tmp_path: 
     ]
     assert (out["differ"], out["again"]) == (4, 4)
     assert out["text"] == DIFFER + "// edited\n// edited\n"
+
+
+def test_the_helper_keeps_no_edit_typescript_5_refuses(tmp_path: Path) -> None:
+    # through the helper's own protocol: `try_edits` (the model's types) keeps an edit only
+    # where TypeScript 5 accepts it too. Dropping the annotations turns DIFFER's arrays into
+    # evolving ones: no error for the native compiler, four for TypeScript 5.
+    typed = DIFFER.replace("var desc = [];", "var desc: string[] = [];").replace(
+        "var cmds = [];", "var cmds: string[] = [];"
+    )
+    at = typed.index(": string[] = [];")
+    edits = [{"start": at, "end": at + len(": string[]"), "text": ""}]
+    requests = [
+        {"id": 1, "op": "open", "root": str(tmp_path), "files": {"a.ts": typed}},
+        {"id": 2, "op": "try_edits", "path": "a.ts", "edits": edits},
+    ]
+    node = shutil.which("node")
+    assert node is not None
+    out = subprocess.run(
+        [node, str(NODE_DIR / "server.js")],
+        input="".join(json.dumps(r) + "\n" for r in requests),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout.splitlines()
+    result = json.loads(out[1])["result"]
+    assert (result["kept"], result["errors"], result["text"]) == (0, 0, typed)

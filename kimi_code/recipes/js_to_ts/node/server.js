@@ -45,13 +45,17 @@ const OPS = {
   },
   narrow(req) {
     const p = need(); file(p, req.path);
-    const changed = narrowAny(p, req.path);
-    return { text: p.text(req.path), changed, errors: p.errorCount(req.path) };
+    return p.checked(req.path, () => {
+      const changed = narrowAny(p, req.path);
+      return { text: p.text(req.path), changed, errors: p.errorCount(req.path) };
+    });
   },
   last_resort(req) {
     const p = need(); file(p, req.path);
-    const used = lastResort(p, req.path, req.suppress !== false);
-    return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
+    return p.checked(req.path, () => {
+      const used = lastResort(p, req.path, req.suppress !== false);
+      return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
+    });
   },
   /** narrow any -> unknown, the last resort (which tries unknown before any), then tighten its casts. */
   finalize(req) {
@@ -102,7 +106,11 @@ const OPS = {
   /** Generated dependency declarations cut to what the project uses, `any` narrowed: {texts: {path: text}} */
   narrow_declarations(req) {
     const p = need(), texts = {};
-    for (const rel of req.paths || []) { file(p, rel); narrowDeclarations(p, rel); texts[rel] = p.text(rel); }
+    // a declaration's trials count its importers' errors: TypeScript 5, the compiler of record,
+    // answers them (once per run, on the few generated files)
+    p.withReference(() => {
+      for (const rel of req.paths || []) { file(p, rel); narrowDeclarations(p, rel); texts[rel] = p.text(rel); }
+    });
     return { texts };
   },
   diagnostics(req) {
@@ -120,8 +128,10 @@ const OPS = {
     const p = need(); file(p, req.path);
     // `gain`: each kept edit must remove an error (not merely add none)
     const accept = req.gain ? (now, before, n) => now <= before - n : (now, before) => now <= before;
-    const kept = bisectApply(p, req.path, req.edits || [], accept);
-    return { text: p.text(req.path), kept, errors: p.errorCount(req.path) };
+    return p.checked(req.path, () => {
+      const kept = bisectApply(p, req.path, req.edits || [], accept);
+      return { text: p.text(req.path), kept, errors: p.errorCount(req.path) };
+    });
   },
   /**
    * Indices of the edits [{start, end, text}] of `path` that each remove an error, found as
