@@ -27,7 +27,9 @@ class Project {
   constructor(root) {
     this.root = path.resolve(root);
     this.files = new Map(); // absolute path -> {text, version}
-    this.memo = new Map(); // absolute path -> {key, byText: Map(text -> diagnostics)}
+    // absolute path -> {key, byText: Map(text -> diagnostics)}, one per compiler: the two may
+    // differ on a text, and a pass switches between them (see `checked`)
+    this.memo = new Map(); this.nativeMemo = new Map();
     this.clock = 0; this.edits = 0; this.ownEdits = new Map();
     this.options = baseOptions(this.root);
     this.disk = new DiskCache(); this.managed = new Map(); // path -> isManaged answer
@@ -119,14 +121,13 @@ class Project {
     // Trial edits restore a file's earlier text again and again; while no other file has
     // changed, the diagnostics of a text seen before are those computed then (a re-check of
     // the file costs a new checker).
-    // the two compilers may differ on a text: their answers are kept apart
-    const key = `${this.memoKey(f)}${this.native ? 'n' : ''}`;
-    const memo = this.memo.get(f);
+    const memos = this.native ? this.nativeMemo : this.memo, key = this.memoKey(f);
+    const memo = memos.get(f);
     if (memo && memo.key === key && memo.byText.has(this.files.get(f).text)) return memo.byText.get(this.files.get(f).text);
     const out = this.checkFile(f);
     const entry = memo && memo.key === key && memo.byText.size < 64 ? memo : { key, byText: new Map() };
     entry.byText.set(this.files.get(f).text, out);
-    this.memo.set(f, entry);
+    memos.set(f, entry);
     return out;
   }
 
