@@ -54,7 +54,9 @@ class NativeChecker {
   constructor(project) {
     this.project = project;
     this.config = path.join(project.root, '.kimi-check.tsconfig.json');
-    this.api = null; this.snapshot = null; this.sent = new Map(); this.configText = null;
+    this.api = null; this.snapshot = null; this.sent = new Map();
+    this.configText = null; // the tsconfig text the child has
+    this.configFiles = null; this.configNext = null; // the root files and the text made of them
     this.memoryDirs = false; this.dirs = new Map(); // directory -> exists on disk
   }
 
@@ -134,4 +136,4 @@ class NativeChecker {
   }
 }
 
-module.exports = { load, available, NativeChecker, configOptions };
+module.exports = { load, available, NativeChecker };
