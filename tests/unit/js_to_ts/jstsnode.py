@@ -30,12 +30,12 @@ def run_node(script: str, *args: str, env: Mapping[str, str] | None = None) -> d
 
 _PASS = r"""
 const { Project } = require('./project');
-const [file, name, root, source] = process.argv.slice(1);
+const [file, name, root, source, options] = process.argv.slice(1);
 // as the helper does: error lists from the native compiler (native.js) where it runs
 require('./native').load().then(() => {
   const p = new Project(root);
   p.update({ 'a.ts': source });
-  const result = require(file)[name](p, 'a.ts');
+  const result = require(file)[name](p, 'a.ts', ...(options ? [JSON.parse(options)] : []));
   const errors = p.errorCount('a.ts');
   p.close();
   process.stdout.write(JSON.stringify({ result, errors, text: p.text('a.ts') }));
@@ -43,7 +43,14 @@ require('./native').load().then(() => {
 """
 
 
-def run_pass(module: str, function: str, root: str, source: str) -> dict[str, object]:
-    """Run one helper pass, `require(module)[function](project, 'a.ts')`, on `source` as
-    `a.ts` in a project at `root`: {result, errors (the file's count after), text}."""
-    return run_node(_PASS, module, function, root, source)
+def run_pass(
+    module: str,
+    function: str,
+    root: str,
+    source: str,
+    options: Mapping[str, object] | None = None,
+) -> dict[str, object]:
+    """Run one helper pass, `require(module)[function](project, 'a.ts'[, options])`, on
+    `source` as `a.ts` in a project at `root`: {result, errors (the file's count after), text}."""
+    extra = [json.dumps(options)] if options is not None else []
+    return run_node(_PASS, module, function, root, source, *extra)

@@ -33,19 +33,53 @@ function anyCasts(sf) {
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
-/** The narrowest type the cast's use needs, or null when it needs something we cannot name. */
-function neededType(cast, use) {
+/**
+ * The narrowest type the cast's use needs, or null when it needs something we cannot name: a
+ * member read needs an object with that member, typed by what the read value's own use needs
+ * (`(err as any).message.indexOf(x)`: `{ message: { indexOf(...args: unknown[]): unknown } }`;
+ * `depth = (o as any).depth`: `{ depth: number }`, the type the assignment wants); an index
+ * needs a record, a call a callable. Not `deep`: the member read typed `unknown`.
+ */
+function neededType(checker, cast, use, { deep = true } = {}) {
   const p = use.parent;
   if (!p) return null;
   if (ts.isPropertyAccessExpression(p) && p.expression === use && IDENT.test(p.name.text)) {
-    if (p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p) {
-      return `{ ${p.name.text}(...args: unknown[]): unknown }`;
-    }
-    return `{ ${p.name.text}: unknown }`;
+    const text = memberNeed(checker, p, deep ? 0 : NEED_DEPTH - 1);
+    return text.length <= 160 ? text : memberNeed(checker, p, NEED_DEPTH - 1);
   }
   if (ts.isElementAccessExpression(p) && p.expression === use) return 'Record<PropertyKey, unknown>';
   if (ts.isCallExpression(p) && p.expression === use) return '(...args: unknown[]) => unknown';
   return null;
+}
+
+const NEED_DEPTH = 3;
+
+/** `{ name: T }` (or `{ name(...args: unknown[]): T }` for a call) for the member read `p`. */
+function memberNeed(checker, p, depth) {
+  const name = p.name.text, call = p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p;
+  const value = valueNeed(checker, call ? p.parent : p, depth + 1);
+  return call ? `{ ${name}(...args: unknown[]): ${value} }` : `{ ${name}: ${value} }`;
+}
+
+/**
+ * What the value of expression `e` must be for its use: an object with the member its use
+ * reads, else the type its context wants (an assignment's target, a parameter), else `unknown`.
+ */
+function valueNeed(checker, e, depth) {
+  if (depth >= NEED_DEPTH) return 'unknown';
+  const use = liftParens(e), p = use.parent;
+  if (p && ts.isPropertyAccessExpression(p) && p.expression === use && IDENT.test(p.name.text) && !p.questionDotToken) {
+    return memberNeed(checker, p, depth);
+  }
+  return typeText(checker, use, checker.getContextualType(use)) || 'unknown';
+}
+
+/** `t` as this place can write it (short, no `any`, nothing it cannot name), else null. */
+function typeText(checker, at, t) {
+  if (!t || t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never)) return null;
+  const text = checker.typeToString(t, at, ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseFullyQualifiedType);
+  const plain = text.length < 80 && !/\bany\b|\bnever\b|typeof |import\(|=>|\bthis\b/.test(text);
+  return plain && nameable(checker, at, text) ? text : null;
 }
 
 /** Whether the cast's use reads a member of it, calls it or indexes it. */
@@ -119,6 +153,30 @@ function argumentType(checker, sf, use) {
 }
 
 /**
+ * For an argument of a call that `argumentType` does not type (an overloaded callee, a library
+ * method: `s.toLocaleLowerCase(options.locale as any)`), what its signatures take there (all
+ * of them: `string[] | Intl.LocalesArgument`), where this file can name it and it says more
+ * than `unknown`; null for a generic callee or a rest parameter.
+ */
+function wantedArgument(checker, use) {
+  const call = use.parent;
+  if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) || call.expression === use) return null;
+  const i = call.arguments.indexOf(use), t = checker.getTypeAtLocation(call.expression);
+  const signatures = ts.isNewExpression(call) ? t.getConstructSignatures() : t.getCallSignatures();
+  if (!signatures.length || signatures.some((s) => s.getTypeParameters() || !plainParameter(s, i))) return null;
+  // of an overloaded callee, every signature's type there: the checker's own choice would be
+  // the first overload, which the cast value need not fit
+  const wanted = checker.getUnionType(signatures.map((s) => checker.getTypeOfSymbolAtLocation(s.parameters[i], call)));
+  return typeText(checker, use, wanted);
+}
+
+/** Whether signature `s` has a parameter at `i` that is not a rest parameter. */
+function plainParameter(s, i) {
+  const decl = s.declaration && s.declaration.parameters && s.declaration.parameters[i];
+  return i < s.parameters.length && !!decl && !decl.dotDotDotToken;
+}
+
+/**
  * For `new (F as any)(...)` of a plain function `F` (a prototype-style constructor): a
  * constructor taking `F`'s parameters (any arguments, `unknown[]`, when `F` reads `arguments`)
  * and making what `F`'s `this` is declared as (not when
@@ -157,25 +215,55 @@ function nonNullFits(checker, cast, use) {
 
 /**
  * Replace `as any` by a non-null assertion where that is all an argument needs, else by the
- * shape its use needs or the parameter type it is passed to, where that compiles.
+ * shape its use needs or the parameter type it is passed to, where that compiles. In the `last`
+ * round only, the shapes go deeper than one member, overloaded callees' arguments are typed, and
+ * `new (F as any)(...)` gets a constructor type: before it, a cast left `any` still marks a
+ * value whose members the member shapes pass declares (`hooks.before.call(...)`: `before?:
+ * (...args: unknown[]) => unknown` on `hooks`), or a constructor the prototypes pass gives an
+ * interface, which beat a type on the cast.
  */
-function shapeCasts(project, rel) {
+function shapeCasts(project, rel, last) {
   const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
-  const edits = [], made = [];
+  const edits = [];
   for (const { cast, use } of anyCasts(sf)) {
     if (nonNullFits(checker, cast, use)) {
       edits.push({ start: use.getStart(sf), end: use.getEnd(), text: `${cast.expression.getText(sf)}!` });
       continue;
     }
-    const t = neededType(cast, use) || argumentType(checker, sf, use);
+    const t = neededType(checker, cast, use, { deep: last }) || argumentType(checker, sf, use) || (last && wantedArgument(checker, use));
     if (t) edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: t });
-    const c = !t && constructed(checker, cast, use);
-    if (c) made.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: c });
   }
   const kept = bisectApply(project, rel, edits, (now, before) => now <= before);
+  // each step below reads the file as the one before left it: spans from an older text would
+  // land elsewhere (a comment takes any text without an error)
+  return kept + (last ? plainShapes(project, rel) + constructedCasts(project, rel) : 0);
+}
+
+/** `new (F as any)(...)` of a prototype-style constructor typed by `constructed`. */
+function constructedCasts(project, rel) {
+  const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
+  const made = [];
+  for (const { cast, use } of anyCasts(sf)) {
+    const c = constructed(checker, cast, use);
+    if (c) made.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: c });
+  }
   // an instance typed where it was any changes what the functions returning it return: the
   // files importing this one must not get new errors either
-  return kept + (made.length ? bisectApply(project, rel, made, acceptAlong(project, importers(project, rel))) : 0);
+  return made.length ? bisectApply(project, rel, made, acceptAlong(project, importers(project, rel))) : 0;
+}
+
+/**
+ * Where a member read's deep shape was refused (`{ a: { b: unknown } }`), its plain one
+ * (`{ a: unknown }`): the read value's own uses may be fine with `unknown` after all.
+ */
+function plainShapes(project, rel) {
+  const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
+  const edits = [];
+  for (const { cast, use } of anyCasts(sf)) {
+    const plain = neededType(checker, cast, use, { deep: false });
+    if (plain && plain !== neededType(checker, cast, use)) edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: plain });
+  }
+  return edits.length ? bisectApply(project, rel, edits, (now, before) => now <= before) : 0;
 }
 
 const NUMERIC_OPS = new Set([
@@ -446,12 +534,13 @@ function shapeParams(project, rel) {
 
 /**
  * The passes in order; returns how many edits each kept. `added` (the polish round, once the
- * member shapes pass has declared what it could) also types members objects gain later.
+ * member shapes pass has declared what it could) also types members objects gain later, and
+ * shapes casts deeper (`shapeCasts`).
  */
 function tightenCasts(project, rel, { added = false } = {}) {
   const dropped = dropCasts(project, rel);
   const narrowed = narrowCasts(project, rel, added);
-  const shaped = shapeCasts(project, rel);
+  const shaped = shapeCasts(project, rel, added);
   const params = shapeParams(project, rel);
   return { dropped, narrowed, shaped, params };
 }
