@@ -12,7 +12,8 @@ its answer is kept only where it removes a compiler error: on the corpus, answer
 added none led the later passes to more `any`, not less. So a small model is asked only about
 the declarations where even `any` removes an error (an answer elsewhere could not be kept), and
 not at all about a file without them; the engine never starts for a project where no file has
-such a question.
+such a question. Nor is it asked about a declaration with no uses in the file (a parameter of a
+function type): it would answer from the name alone.
 """
 
 from __future__ import annotations
@@ -143,7 +144,9 @@ async def ask_model_for_types(ctx: ToolContext, path: str) -> tuple[str, str]:
     spots = (await helper.call(ctx.workspace, "weak_spots", path=path))["spots"]
     assert ctx.backend is not None
     if not ctx.backend.info.capable:
-        spots = [s for s in spots if not s.get("shared")]
+        # a small model goes by the uses it is shown: a declaration without any (a parameter
+        # of a function type) gives it only a name, and costs prompt tokens all the same
+        spots = [s for s in spots if not s.get("shared") and s.get("uses")]
     if not spots:
         return text, "no declaration left to ask about"
     if not ctx.backend.info.capable:

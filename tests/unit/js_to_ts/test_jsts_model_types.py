@@ -182,3 +182,28 @@ async def test_a_small_model_is_asked_only_where_an_answer_could_remove_an_error
     assert len(backend.questions) == 1
     assert "`word`" in backend.questions[0] and "`value`" not in backend.questions[0]
     assert "word: string" in text and "value: unknown" in text
+
+
+UNUSED = """export function shout(text: string) {
+  return handler(text);
+}
+
+function twice(word: unknown) {
+  return word.repeat(2); // an error while `word` is unknown
+}
+
+// an error while `arg0` is unknown, and `arg0` has no uses to go by
+const handler: (arg0: unknown) => string = (x: string) => twice(x);
+"""
+
+
+async def test_a_small_model_is_not_asked_about_a_declaration_without_uses(
+    tmp_path: Path,
+) -> None:
+    text, backend = await _run(tmp_path, {"word": "string", "arg0": "string"}, UNUSED, False)
+    assert len(backend.questions) == 1
+    assert "`word`" in backend.questions[0] and "`arg0`" not in backend.questions[0]
+    assert "word: string" in text and "arg0: unknown" in text
+    # a capable model is asked about both
+    text, backend = await _run(tmp_path, {"word": "string", "arg0": "string"}, UNUSED, True)
+    assert "`arg0`" in backend.questions[0] and "arg0: string" in text
