@@ -146,3 +146,29 @@ def test_an_unknown_whose_guarded_uses_agree_gets_their_type(tmp_path: Path) -> 
     assert "options: { max?: number; name?: unknown }" in text
     # a parameter may take anything its other branch handles: it stays unknown
     assert "function pad(width: unknown, text: string)" in text
+
+
+ALIASED = """export function lab(xyz: any[]) {
+  let x = xyz[0];
+  const y = xyz[1];
+  x /= 95.047;
+  return [x > 0.008856 ? x : 7.787 * x, 116 * y - 16];
+}
+
+export function label(parts: any[]) {
+  const head = parts[0];
+  return head.trim();
+}
+"""
+
+
+def test_an_element_is_typed_by_the_uses_of_the_variable_it_initializes(
+    tmp_path: Path,
+) -> None:
+    result = run_pass("./evidence", "typeFromEvidence", str(tmp_path), ALIASED)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    # `x /= 95.047` and `116 * y` say what `xyz[0]` and `xyz[1]` are
+    assert "function lab(xyz: number[])" in text
+    # `.trim()` on the alias: only strings have it
+    assert "function label(parts: string[])" in text

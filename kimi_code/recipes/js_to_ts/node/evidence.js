@@ -7,7 +7,8 @@
 // of `<` beside a number, an argument or a returned value where only a number or only a
 // string fits, a method only strings (or only numbers) have, the right operand of `in` (an
 // object), what `for...of`, a spread or `yield*` goes through (`Iterable<unknown>`). For a
-// parameter typed `any[]`, the uses of its elements type the elements. Equality with a
+// parameter typed `any[]`, the uses of its elements type the elements (and the uses of a
+// variable a value initializes are uses of that value: `const r = rgb[0]; r * 255`). Equality with a
 // literal is not counted (`type === 'error'` does not make an event type a string), nor `+`
 // (it concatenates strings too). A type is tried only when every use that says anything says
 // the same, and kept where neither this file's compiler errors nor those of the files that
@@ -107,12 +108,30 @@ function agreed(checker, sf, target) {
   (function visit(m) {
     if (ts.isIdentifier(m) && m !== target.decl.name && checker.getSymbolAtLocation(m) === target.sym) {
       const e = typedUse(target, m);
-      const said = e && says(checker, e);
-      if (said) seen.add(said);
+      for (const u of e ? [e, ...aliasUses(checker, sf, e)] : []) {
+        const said = says(checker, u);
+        if (said) seen.add(said);
+      }
     }
     ts.forEachChild(m, visit);
   })(sf);
   return seen.size === 1 ? [...seen][0] : null;
+}
+
+/**
+ * The references to a variable that `e` initializes, unannotated (`const r = rgb[0]`, then
+ * `r * 255`): what they say is said of `e`'s value. A variable written again later may hold
+ * something else there; the compiler check of the type tried decides.
+ */
+function aliasUses(checker, sf, e) {
+  const d = liftParens(e).parent;
+  if (!d || !ts.isVariableDeclaration(d) || d.initializer !== liftParens(e) || d.type || !ts.isIdentifier(d.name)) return [];
+  const sym = checker.getSymbolAtLocation(d.name), out = [];
+  (function visit(m) {
+    if (ts.isIdentifier(m) && m !== d.name && checker.getSymbolAtLocation(m) === sym) out.push(m);
+    ts.forEachChild(m, visit);
+  })(sf);
+  return out;
 }
 
 /** Type each such `any`/`unknown` of `rel` by what its uses agree on, where that compiles; returns how many. */
