@@ -172,3 +172,60 @@ def test_an_element_is_typed_by_the_uses_of_the_variable_it_initializes(
     assert "function lab(xyz: number[])" in text
     # `.trim()` on the alias: only strings have it
     assert "function label(parts: string[])" in text
+
+
+ASSIGNED_ALIAS = """export function normalize(args: Array<any>) {
+  const out: string[] = [];
+  var arg;
+  for (var i = 0; i < args.length; ++i) {
+    arg = args[i];
+    if (/^--/.test(arg)) out.push(arg);
+  }
+  return out;
+}
+"""
+
+
+def test_an_element_assigned_to_a_variable_is_typed_by_its_uses(tmp_path: Path) -> None:
+    # JSDoc's `{Array}` gives `Array<any>`; `arg = args[i]` and `/^--/.test(arg)` type it
+    result = run_pass("./evidence", "typeFromEvidence", str(tmp_path), ASSIGNED_ALIAS)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    assert "function normalize(args: Array<string>)" in text
+
+
+INDEXED = """export function byMessage(codes: { [x: string]: any; }) {
+  const map: Record<string, number> = {};
+  Object.keys(codes).forEach(function (code) {
+    var message = codes[code];
+    map[message.toLowerCase()] = Number(code);
+  });
+  return map;
+}
+"""
+
+
+def test_the_values_of_a_record_parameter_are_typed_by_their_uses(tmp_path: Path) -> None:
+    result = run_pass("./evidence", "typeFromEvidence", str(tmp_path), INDEXED)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    assert "function byMessage(codes: { [x: string]: string; })" in text
+
+
+CALLBACK = """export function names(args: Array<any>) {
+  const out: string[] = [];
+  args.forEach(function (arg) {
+    if (arg.startsWith('<')) out.push(arg);
+  });
+  return out;
+}
+"""
+
+
+def test_the_element_parameter_of_an_iteration_callback_types_the_elements(
+    tmp_path: Path,
+) -> None:
+    result = run_pass("./evidence", "typeFromEvidence", str(tmp_path), CALLBACK)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    assert "function names(args: Array<string>)" in text

@@ -7,8 +7,10 @@
 // of `<` beside a number, an argument or a returned value where only a number or only a
 // string fits, a method only strings (or only numbers) have, the right operand of `in` (an
 // object), what `for...of`, a spread or `yield*` goes through (`Iterable<unknown>`). For a
-// parameter typed `any[]`, the uses of its elements type the elements (and the uses of a
-// variable a value initializes are uses of that value: `const r = rgb[0]; r * 255`). Equality with a
+// parameter typed `any[]` (or `Array<any>`, or `{ [x: string]: any }`), the uses of its
+// elements type the elements: element reads, an iteration callback's element parameter
+// (`args.forEach(function (arg) { ... })`); and the uses of a variable a value initializes or is
+// assigned to are uses of that value (`const r = rgb[0]; r * 255`). Equality with a
 // literal is not counted (`type === 'error'` does not make an event type a string), nor `+`
 // (it concatenates strings too). A type is tried only when every use that says anything says
 // the same, and kept where neither this file's compiler errors nor those of the files that
@@ -72,8 +74,8 @@ function says(checker, e) {
 
 /**
  * `any` annotations of parameters and type-literal members (`unknown` ones of members), with
- * the symbol their uses resolve to; for a parameter typed `any[]`, its element type
- * (`elements`: the uses are its elements).
+ * the symbol their uses resolve to; for a parameter typed `any[]`, its element type, and for
+ * one typed `{ [x: string]: any }`, its values (`elements`: the uses are its elements).
  */
 function targets(checker, sf) {
   const out = [];
@@ -82,9 +84,10 @@ function targets(checker, sf) {
     // whose one guarded branch reads it as a number may take anything (`typeof x === 'number'
     // ? x.toFixed(2) : String(x)`), which `number` would refuse its callers
     const weak = n.kind === ts.SyntaxKind.AnyKeyword || (n.kind === ts.SyntaxKind.UnknownKeyword && ts.isPropertySignature(n.parent));
-    const elements = weak && ts.isArrayTypeNode(n.parent) && ts.isParameter(n.parent.parent);
-    const decl = elements ? n.parent.parent : n.parent;
-    if (weak && decl.type === (elements ? n.parent : n) && ts.isIdentifier(decl.name || {}) &&
+    const holder = weak && (isArrayOf(n) ? n.parent : indexValueOf(n));
+    const elements = !!holder && ts.isParameter(holder.parent);
+    const decl = elements ? holder.parent : n.parent;
+    if (weak && decl.type === (elements ? holder : n) && ts.isIdentifier(decl.name || {}) &&
         ((ts.isParameter(decl) && !decl.dotDotDotToken) || ts.isPropertySignature(decl))) {
       const sym = checker.getSymbolAtLocation(decl.name);
       if (sym) out.push({ node: n, decl, sym, elements });
@@ -94,12 +97,48 @@ function targets(checker, sf) {
   return out;
 }
 
-/** The use whose type `target` types, for reference `m` to it: a member read, an element read, or `m` itself. */
-function typedUse(target, m) {
+/** Whether type node `n` is the element type of `n[]` or `Array<n>` (what JSDoc's `{Array}` gives). */
+function isArrayOf(n) {
+  const p = n.parent;
+  if (ts.isArrayTypeNode(p)) return true;
+  return ts.isTypeReferenceNode(p) && ts.isIdentifier(p.typeName) && p.typeName.text === 'Array' &&
+    !!p.typeArguments && p.typeArguments.length === 1 && p.typeArguments[0] === n;
+}
+
+/** For the value type of `{ [x: string]: n }` (the literal's one member), that literal; else null. */
+function indexValueOf(n) {
+  const sig = n.parent, lit = sig && sig.parent;
+  return ts.isIndexSignatureDeclaration(sig) && sig.type === n && ts.isTypeLiteralNode(lit) && lit.members.length === 1 ? lit : null;
+}
+
+/**
+ * The uses whose type `target` types, for reference `m` to it: a member read, or `m` itself; for
+ * elements, an element read, and the references to the element parameter of a callback the
+ * array's iteration method gets (`args.forEach(function (arg) { ... })`).
+ */
+function typedUses(checker, target, m) {
   const p = m.parent;
-  if (ts.isPropertySignature(target.decl)) return ts.isPropertyAccessExpression(p) && p.name === m ? p : null;
-  if (target.elements) return ts.isElementAccessExpression(p) && p.expression === m ? p : null;
-  return m;
+  if (ts.isPropertySignature(target.decl)) return ts.isPropertyAccessExpression(p) && p.name === m ? [p] : [];
+  if (!target.elements) return [m];
+  if (ts.isElementAccessExpression(p) && p.expression === m) return [p];
+  return callbackElements(checker, m);
+}
+
+const ITERATION = new Set(['forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'flatMap']);
+
+/** References to the first parameter (unannotated) of the callback in `m.forEach(cb)` and the like. */
+function callbackElements(checker, m) {
+  const p = m.parent, call = p && p.parent;
+  if (!ts.isPropertyAccessExpression(p) || p.expression !== m || !ITERATION.has(p.name.text)) return [];
+  if (!call || !ts.isCallExpression(call) || call.expression !== p || !call.arguments.length) return [];
+  const cb = call.arguments[0], param = (ts.isFunctionExpression(cb) || ts.isArrowFunction(cb)) && cb.parameters[0];
+  if (!param || param.type || !ts.isIdentifier(param.name)) return [];
+  const sym = checker.getSymbolAtLocation(param.name), out = [];
+  (function visit(n) {
+    if (ts.isIdentifier(n) && n !== param.name && checker.getSymbolAtLocation(n) === sym) out.push(n);
+    ts.forEachChild(n, visit);
+  })(cb.body);
+  return out;
 }
 
 /** The one primitive every telling use of `target` in `sf` agrees on, or null. */
@@ -107,8 +146,7 @@ function agreed(checker, sf, target) {
   const seen = new Set();
   (function visit(m) {
     if (ts.isIdentifier(m) && m !== target.decl.name && checker.getSymbolAtLocation(m) === target.sym) {
-      const e = typedUse(target, m);
-      for (const u of e ? [e, ...aliasUses(checker, sf, e)] : []) {
+      for (const u of typedUses(checker, target, m).flatMap((e) => [e, ...aliasUses(checker, sf, e)])) {
         const said = says(checker, u);
         if (said) seen.add(said);
       }
@@ -119,19 +157,30 @@ function agreed(checker, sf, target) {
 }
 
 /**
- * The references to a variable that `e` initializes, unannotated (`const r = rgb[0]`, then
- * `r * 255`): what they say is said of `e`'s value. A variable written again later may hold
- * something else there; the compiler check of the type tried decides.
+ * The references to a variable that `e` initializes or is assigned to, the variable declared
+ * without a type (`const r = rgb[0]`, or `arg = args[i]`; then `r * 255`): what they say is
+ * said of `e`'s value. A variable written again may hold something else there; the compiler
+ * check of the type tried decides.
  */
 function aliasUses(checker, sf, e) {
-  const d = liftParens(e).parent;
-  if (!d || !ts.isVariableDeclaration(d) || d.initializer !== liftParens(e) || d.type || !ts.isIdentifier(d.name)) return [];
-  const sym = checker.getSymbolAtLocation(d.name), out = [];
+  const v = liftParens(e), d = v.parent;
+  let name = null;
+  if (d && ts.isVariableDeclaration(d) && d.initializer === v && ts.isIdentifier(d.name)) name = d.name;
+  else if (d && ts.isBinaryExpression(d) && d.operatorToken.kind === ts.SyntaxKind.EqualsToken && d.right === v && ts.isIdentifier(d.left)) name = d.left;
+  const sym = name && checker.getSymbolAtLocation(name), decl = sym && sym.valueDeclaration;
+  if (!decl || !ts.isVariableDeclaration(decl) || decl.type) return [];
+  const out = [];
   (function visit(m) {
-    if (ts.isIdentifier(m) && m !== d.name && checker.getSymbolAtLocation(m) === sym) out.push(m);
+    if (ts.isIdentifier(m) && m !== name && m !== decl.name && checker.getSymbolAtLocation(m) === sym && !written(m)) out.push(m);
     ts.forEachChild(m, visit);
   })(sf);
   return out;
+}
+
+/** Whether identifier `m` is the target of a plain assignment (`m = v`: says nothing of the value before). */
+function written(m) {
+  const p = m.parent;
+  return ts.isBinaryExpression(p) && p.left === m && p.operatorToken.kind === ts.SyntaxKind.EqualsToken;
 }
 
 /** Type each such `any`/`unknown` of `rel` by what its uses agree on, where that compiles; returns how many. */
