@@ -19,7 +19,7 @@ function farthest(points: Point[]) {
 }
 
 // `options` is only passed on, down to where it is read
-function scaleOne(p: { x: number; y: number; }, options: { factor: any; }) {
+function scaleOne(p: { x: number; y: number; }, options: { factor: number; }) {
   const f = options.factor;
   return new Point(p.x * f, p.y * f);
 }
