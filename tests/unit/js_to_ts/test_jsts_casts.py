@@ -104,3 +104,23 @@ def test_before_the_last_round_a_constructor_cast_is_left_to_the_prototypes_pass
     # `F`, and finds those constructions by their casts
     result = run_pass("./casts", "tightenCasts", str(tmp_path), STALE)
     assert "return new (Point as any)(Number(n));" in str(result["text"])
+
+
+GAINED = """export function createDebug(namespace: string) {
+  return namespace.length;
+}
+
+export function pick(hash: number) {
+  return (createDebug as any).colors[hash % (createDebug as any).colors.length];
+}
+"""
+
+
+def test_a_member_a_function_gains_at_run_time_is_asserted_on_its_own_type(
+    tmp_path: Path,
+) -> None:
+    # `{ colors: unknown }` does not overlap a function type: the assertion keeps the function
+    result = run_pass("./casts", "tightenCasts", str(tmp_path), GAINED, {"added": True})
+    text = str(result["text"])
+    assert result["errors"] == 0 and "any" not in text
+    assert "(createDebug as typeof createDebug & { colors: " in text

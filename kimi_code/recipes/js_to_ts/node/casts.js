@@ -54,6 +54,11 @@ function neededType(checker, cast, use, { deep = true } = {}) {
 
 const NEED_DEPTH = 3;
 
+const ARITHMETIC_OPS = new Set([
+  ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken,
+  ts.SyntaxKind.AsteriskAsteriskToken,
+]);
+
 /** `{ name: T }` (or `{ name(...args: unknown[]): T }` for a call) for the member read `p`. */
 function memberNeed(checker, p, depth) {
   const name = p.name.text, call = p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p;
@@ -71,6 +76,9 @@ function valueNeed(checker, e, depth) {
   if (p && ts.isPropertyAccessExpression(p) && p.expression === use && IDENT.test(p.name.text) && !p.questionDotToken) {
     return memberNeed(checker, p, depth);
   }
+  if (p && ts.isElementAccessExpression(p) && p.expression === use) return 'Record<PropertyKey, unknown>';
+  // an operand of arithmetic (not `+`, which joins strings too)
+  if (p && ts.isBinaryExpression(p) && ARITHMETIC_OPS.has(p.operatorToken.kind)) return 'number';
   return typeText(checker, use, checker.getContextualType(use)) || 'unknown';
 }
 
@@ -236,7 +244,7 @@ function shapeCasts(project, rel, last) {
   const kept = bisectApply(project, rel, edits, (now, before) => now <= before);
   // each step below reads the file as the one before left it: spans from an older text would
   // land elsewhere (a comment takes any text without an error)
-  return kept + (last ? plainShapes(project, rel) + constructedCasts(project, rel) : 0);
+  return kept + (last ? plainShapes(project, rel) + ownShapes(project, rel) + constructedCasts(project, rel) : 0);
 }
 
 /** `new (F as any)(...)` of a prototype-style constructor typed by `constructed`. */
@@ -262,6 +270,26 @@ function plainShapes(project, rel) {
   for (const { cast, use } of anyCasts(sf)) {
     const plain = neededType(checker, cast, use, { deep: false });
     if (plain && plain !== neededType(checker, cast, use)) edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: plain });
+  }
+  return edits.length ? bisectApply(project, rel, edits, (now, before) => now <= before) : 0;
+}
+
+/**
+ * Where a member read's shape was refused because it does not overlap the value's own type (a
+ * function read for a member it gains at run time: `(createDebug as any).colors`), the value's
+ * own type with that shape: `typeof createDebug & { colors: unknown }`. Every other use of the
+ * value stays checked as it was.
+ */
+function ownShapes(project, rel) {
+  const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
+  const edits = [];
+  for (const { cast, use } of anyCasts(sf)) {
+    const p = use.parent;
+    if (!p || !ts.isPropertyAccessExpression(p) || p.expression !== use || !isEntityName(cast.expression)) continue;
+    const t = checker.getTypeAtLocation(cast.expression);
+    if (!(t.flags & ts.TypeFlags.Object) || t.isUnion()) continue;
+    const shape = neededType(checker, cast, use);
+    if (shape) edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: `typeof ${cast.expression.getText(sf)} & ${shape}` });
   }
   return edits.length ? bisectApply(project, rel, edits, (now, before) => now <= before) : 0;
 }
