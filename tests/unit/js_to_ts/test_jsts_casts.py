@@ -124,3 +124,34 @@ def test_a_member_a_function_gains_at_run_time_is_asserted_on_its_own_type(
     text = str(result["text"])
     assert result["errors"] == 0 and "any" not in text
     assert "(createDebug as typeof createDebug & { colors: " in text
+
+
+OPTIONAL_CALLEE = """const convert: { hsl?: (rgb: number[]) => number[]; hwb?: unknown } = {};
+convert.hsl = (rgb: number[]) => rgb.slice();
+
+export function hwb(rgb: number[]) {
+  return (convert.hsl as any)(rgb)[0];
+}
+"""
+
+
+def test_a_cast_that_hides_only_a_missing_function_becomes_a_non_null_assertion(
+    tmp_path: Path,
+) -> None:
+    result = run_pass("./casts", "tightenCasts", str(tmp_path), OPTIONAL_CALLEE, {"added": True})
+    text = str(result["text"])
+    assert result["errors"] == 0 and "any" not in text
+    assert "return convert.hsl!(rgb)[0];" in text
+
+
+def test_a_callee_whose_non_null_assertion_is_refused_is_still_typed_callable(
+    tmp_path: Path,
+) -> None:
+    # `hsv` takes numbers: `convert.hsv!(names)` does not compile, the callable type does
+    source = OPTIONAL_CALLEE.replace("hwb?: unknown", "hsv?: (v: number[]) => number[]") + (
+        "export function named(names: string[]) {\n  return (convert.hsv as any)(names);\n}\n"
+    )
+    result = run_pass("./casts", "tightenCasts", str(tmp_path), source, {"added": True})
+    text = str(result["text"])
+    assert result["errors"] == 0 and "any" not in text
+    assert "return (convert.hsv as (...args: unknown[]) => unknown)(names);" in text

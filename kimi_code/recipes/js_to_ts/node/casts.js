@@ -222,10 +222,26 @@ function nonNullFits(checker, cast, use) {
 }
 
 /**
+ * Whether the cast is called or constructed (`(convert.rgb.hsl as any)(rgb)`) and its value,
+ * without null and undefined, can be (an optional member holding a function): the cast hides
+ * only the maybe-missing value, which a non-null assertion says, keeping the call checked.
+ */
+function nonNullCallee(checker, cast, use) {
+  const call = use.parent, e = cast.expression;
+  if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call)) || call.expression !== use) return false;
+  if (!(ts.isIdentifier(e) || ts.isPropertyAccessExpression(e))) return false;
+  const t = checker.getTypeAtLocation(e), plain = checker.getNonNullableType(t);
+  if (plain === t || plain.flags & (ts.TypeFlags.Never | ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
+  const kind = ts.isNewExpression(call) ? ts.SignatureKind.Construct : ts.SignatureKind.Call;
+  return checker.getSignaturesOfType(plain, kind).length > 0;
+}
+
+/**
  * Replace `as any` by a non-null assertion where that is all an argument needs, else by the
  * shape its use needs or the parameter type it is passed to, where that compiles. In the `last`
- * round only, the shapes go deeper than one member, overloaded callees' arguments are typed, and
- * `new (F as any)(...)` gets a constructor type: before it, a cast left `any` still marks a
+ * round only, the shapes go deeper than one member, overloaded callees' arguments are typed, a
+ * callee that is only maybe missing gets `f!(...)`, and `new (F as any)(...)` gets a
+ * constructor type: before it, a cast left `any` still marks a
  * value whose members the member shapes pass declares (`hooks.before.call(...)`: `before?:
  * (...args: unknown[]) => unknown` on `hooks`), or a constructor the prototypes pass gives an
  * interface, which beat a type on the cast.
@@ -234,7 +250,7 @@ function shapeCasts(project, rel, last) {
   const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
   const edits = [];
   for (const { cast, use } of anyCasts(sf)) {
-    if (nonNullFits(checker, cast, use)) {
+    if (nonNullFits(checker, cast, use) || (last && nonNullCallee(checker, cast, use))) {
       edits.push({ start: use.getStart(sf), end: use.getEnd(), text: `${cast.expression.getText(sf)}!` });
       continue;
     }
@@ -262,14 +278,17 @@ function constructedCasts(project, rel) {
 
 /**
  * Where a member read's deep shape was refused (`{ a: { b: unknown } }`), its plain one
- * (`{ a: unknown }`): the read value's own uses may be fine with `unknown` after all.
+ * (`{ a: unknown }`): the read value's own uses may be fine with `unknown` after all; where a
+ * callee's non-null assertion was refused, a callable type.
  */
 function plainShapes(project, rel) {
   const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
   const edits = [];
   for (const { cast, use } of anyCasts(sf)) {
     const plain = neededType(checker, cast, use, { deep: false });
-    if (plain && plain !== neededType(checker, cast, use)) edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: plain });
+    if (plain && (plain !== neededType(checker, cast, use) || nonNullCallee(checker, cast, use))) {
+      edits.push({ start: cast.type.getStart(sf), end: cast.type.getEnd(), text: plain });
+    }
   }
   return edits.length ? bisectApply(project, rel, edits, (now, before) => now <= before) : 0;
 }
