@@ -20,6 +20,7 @@ const { acceptAlong, bisectApply, importers } = require('./batch');
 const { builtinPart, liftParens } = require('./casts');
 const { nameable } = require('./names');
 const { argumentType } = require('./callsites');
+const { usesOf } = require('./refine');
 
 const ARITHMETIC = new Set([
   ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken,
@@ -133,12 +134,7 @@ function callbackElements(checker, m) {
   if (!call || !ts.isCallExpression(call) || call.expression !== p || !call.arguments.length) return [];
   const cb = call.arguments[0], param = (ts.isFunctionExpression(cb) || ts.isArrowFunction(cb)) && cb.parameters[0];
   if (!param || param.type || !ts.isIdentifier(param.name)) return [];
-  const sym = checker.getSymbolAtLocation(param.name), out = [];
-  (function visit(n) {
-    if (ts.isIdentifier(n) && n !== param.name && checker.getSymbolAtLocation(n) === sym) out.push(n);
-    ts.forEachChild(n, visit);
-  })(cb.body);
-  return out;
+  return usesOf(checker, m.getSourceFile(), param);
 }
 
 /** The one primitive every telling use of `target` in `sf` agrees on, or null. */
@@ -173,7 +169,7 @@ function aliasUses(checker, sf, e) {
   (function visit(m) {
     if (ts.isIdentifier(m) && m !== name && m !== decl.name && checker.getSymbolAtLocation(m) === sym && !written(m)) out.push(m);
     ts.forEachChild(m, visit);
-  })(sf);
+  })(ts.findAncestor(decl, (n) => ts.isFunctionLike(n) || ts.isSourceFile(n)) || sf);
   return out;
 }
 
