@@ -37,9 +37,8 @@ async def test_js_to_ts_swarm_with_the_local_backend(start: Any) -> None:
     assert finished["state"] == "finished" and report["status"] == "ready", finished
     # the bundled engine is the run's backend (not a fallback) ...
     assert report["backend"].startswith("local"), report
-    # ... and every file's model step ran: a small model is asked only where its answer
-    # could be kept (a compiler error it could remove), so on examples/, which converts
-    # without one, it may rightly not be asked at all (tokens 0, the engine never started)
+    # ... and every file's model step ran: the recipe asks only a capable backend for types,
+    # so the small bundled one is not asked (tokens 0, the engine never started)
     steps = {
         e["file"]
         for e in session.agent_events

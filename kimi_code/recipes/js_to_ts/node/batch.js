@@ -46,9 +46,9 @@ function nonOverlapping(edits) {
  * was kept (usually the very text already rejected, so the memo answers), then, if rejected,
  * one by one, highest first, except those a new error on their own line or in their own text
  * still points at alone. Each trial text is the original text with the kept edits and the
- * group applied. The kept edits are also pushed to `keptOut`, when given.
+ * group applied.
  */
-function bisectApply(project, rel, edits, accept, keptOut) {
+function bisectApply(project, rel, edits, accept) {
   const base = project.text(rel), all = nonOverlapping(edits), kept = new Set();
   const order = new Map(all.map((e, i) => [e, i]));
   const sorted = (list) => [...list].sort((a, b) => order.get(a) - order.get(b));
@@ -80,7 +80,6 @@ function bisectApply(project, rel, edits, accept, keptOut) {
   };
   attempt(all, false);
   attempt(sorted(setAside), true);
-  if (keptOut) keptOut.push(...sorted(kept));
   return kept.size;
 }
 

@@ -4,7 +4,7 @@
 //   {"id": 1, "op": "open", "root": "/abs/ws", "files": {"a.js": "..."}}
 // one response per line on stdout: {"id": 1, "ok": true, "result": {...}} or {"id", "ok": false, "error"}.
 // Ops: open, update, module, infer, narrow, last_resort, finalize, polish, weak_spots,
-// untyped_deps, narrow_declarations, metrics, diagnostics, error_count, try_text, try_edits, helpful_edits.
+// untyped_deps, narrow_declarations, metrics, diagnostics, error_count, try_edits.
 // The helper never writes files: results carry the new text and Python stages it.
 const readline = require('readline');
 const { Project } = require('./project');
@@ -123,34 +123,13 @@ const OPS = {
   /** `any` keywords and suppressions in the TypeScript files under `dir` (as `strip.js metrics`). */
   metrics(req) { return require('./strip').metrics(req.dir); },
   error_count(req) { const p = need(); return { errors: p.errorCount(req.path) }; },
-  /** Keep the edits [{start, end, text}] of `path` that do not raise its error count (that lower it, with `gain`); batched trials. */
+  /** Keep the edits [{start, end, text}] of `path` that do not raise its error count; batched trials. */
   try_edits(req) {
     const p = need(); file(p, req.path);
-    // `gain`: each kept edit must remove an error (not merely add none)
-    const accept = req.gain ? (now, before, n) => now <= before - n : (now, before) => now <= before;
     return p.checked(req.path, () => {
-      const kept = bisectApply(p, req.path, req.edits || [], accept);
+      const kept = bisectApply(p, req.path, req.edits || [], (now, before) => now <= before);
       return { text: p.text(req.path), kept, errors: p.errorCount(req.path) };
     });
-  },
-  /**
-   * Indices of the edits [{start, end, text}] of `path` that each remove an error, found as
-   * `try_edits` with `gain` finds them; the file's text is left as it was.
-   */
-  helpful_edits(req) {
-    const p = need(), before = file(p, req.path);
-    const edits = (req.edits || []).map((e, index) => ({ ...e, index })), kept = [];
-    bisectApply(p, req.path, edits, (now, was, n) => now <= was - n, kept);
-    p.setText(req.path, before);
-    return { indices: kept.map((e) => e.index).sort((a, b) => a - b) };
-  },
-  /** Errors of `path` with `text` in place of its current text; the current text is restored. */
-  try_text(req) {
-    const p = need(), before = file(p, req.path);
-    p.setText(req.path, req.text);
-    const errors = p.errorCount(req.path);
-    p.setText(req.path, before);
-    return { errors };
   },
 };
 
