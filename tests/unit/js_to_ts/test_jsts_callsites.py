@@ -3,7 +3,9 @@
 A parameter still `any` gets the union of what its callers pass, a union of unions written
 flat; the `any` members of a parameter's type literal get the callers' members of that name.
 A parameter the code calls, typed with the call signatures inference from usage wrote, gets
-the function type its callers pass, where that type names what the function takes.
+the function type its callers pass, where that type names what the function takes. A
+function passed by name to a callee (`ranges.map(withIndex)`) gets the types the callee's own
+signature gives its parameters.
 """
 
 from __future__ import annotations
@@ -58,3 +60,39 @@ def test_a_called_parameter_gets_the_function_type_its_callers_pass(tmp_path: Pa
     assert "  lower: (s: string) => string,\n) =>" in text
     # a function that takes `unknown` would make every caller's function take anything
     assert "visit: { (item: any): unknown; }" in text
+
+
+PASSED = """type Range = { start: number; end: number };
+
+function withIndex(range: { start: any; end: any; }, index: any) {
+  return { start: range.start, end: range.end, index: index };
+}
+
+function twice(n: any) {
+  return n * 2;
+}
+
+function listen(handler: any) {
+  return String(handler);
+}
+
+type Bus = { on(name: string, f: (...args: any[]) => void): void };
+
+export function ordered(ranges: Range[], bus: Bus) {
+  bus.on('tick', listen);
+  listen(1);
+  const all = ranges.map(withIndex).sort((a, b) => a.start - b.start || a.index - b.index);
+  return [all, [1, 2].map(twice), twice(3)];
+}
+"""
+
+
+def test_a_function_passed_by_name_gets_the_types_its_callee_gives(tmp_path: Path) -> None:
+    result = run_pass("./callsites", "typesFromCallSites", str(tmp_path), PASSED)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    assert "function withIndex(range: Range, index: number)" in text
+    # passed to `map` and called with a number: both say `number`
+    assert "function twice(n: number)" in text
+    # a callee that passes anything (`...args: any[]`) says nothing, whatever the calls pass
+    assert "function listen(handler: any)" in text

@@ -54,10 +54,12 @@ function declaredNames(sf) {
 
 /**
  * `visit(call, declaration)` for every call and `new` in the project's files whose callee is a
- * function (or class constructor) declared in `rel`. Identifier callees are resolved (cheap:
- * scopes and imports); `x.m()` only when `rel` declares some `m`.
+ * function (or class constructor) declared in `rel`, and `passed(argument, declaration)` for
+ * every argument that names such a function (`ranges.map(withIndex)`: the callee calls it).
+ * Identifier callees are resolved (cheap: scopes and imports); `x.m()` only when `rel` declares
+ * some `m`.
  */
-function callsInto(project, rel, visit) {
+function callsInto(project, rel, visit, passed = null) {
   const program = project.program(), checker = program.getTypeChecker(), file = project.abs(rel);
   const own = program.getSourceFile(file);
   if (!own) return;
@@ -72,6 +74,13 @@ function callsInto(project, rel, visit) {
         if (!ts.isPropertyAccessExpression(e) || names.has(e.name.text)) {
           const decl = calleeDeclaration(checker, e);
           if (decl && decl.getSourceFile() === own) visit(n, decl);
+        }
+        for (const arg of passed ? n.arguments || [] : []) {
+          let a = arg;
+          while (ts.isParenthesizedExpression(a) || ts.isAsExpression(a)) a = a.expression;
+          if (!ts.isIdentifier(a) && !(ts.isPropertyAccessExpression(a) && names.has(a.name.text))) continue;
+          const decl = calleeDeclaration(checker, a);
+          if (decl && decl.getSourceFile() === own && !ts.isConstructorDeclaration(decl)) passed(arg, decl);
         }
       }
       ts.forEachChild(n, walk);
@@ -118,10 +127,14 @@ const TYPE_FLAGS = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAlias
  * type only when `functions` (a parameter the code calls).
  */
 function argumentType(checker, arg, functions = false) {
-  let t = checker.getTypeAtLocation(arg);
+  return typeName(checker, checker.getTypeAtLocation(arg), arg, functions);
+}
+
+/** `argumentType` of type `t` seen at node `at`. */
+function typeName(checker, t, at, functions = false) {
   if (t.flags & (ts.TypeFlags.Literal | ts.TypeFlags.BooleanLiteral)) t = checker.getBaseTypeOfLiteralType(t);
   t = checker.getWidenedType(t);
-  const s = checker.typeToString(t, arg, TYPE_FLAGS);
+  const s = checker.typeToString(t, at, TYPE_FLAGS);
   if (/\bany\b|\bnever\b|^\{\}$|\.\.\.|typeof |import\(/.test(s) || s.length > 80) return null;
   // a function type only when it names what the function takes (`unknown` parameters would
   // refuse every other caller's function that takes something in particular)
@@ -179,8 +192,26 @@ function unionText(types, optional) {
 }
 
 /**
+ * The type a callee gives parameter `i` of the function argument `arg` names (`withIndex` of
+ * `ranges.map(withIndex)`: `Range` of a `Range[]`, then `number`), as `argumentType` names it;
+ * 'undefined' past the parameters the callee passes, null when the callee's type does not
+ * say (no single call signature, a rest parameter, `any`, `unknown`, a type parameter).
+ */
+function passedType(checker, arg, i, functions) {
+  const ctx = checker.getContextualType(arg), sigs = ctx ? ctx.getCallSignatures() : [];
+  if (sigs.length !== 1) return null;
+  const params = sigs[0].parameters, decl = sigs[0].declaration;
+  if (decl && decl.parameters && decl.parameters.some((d) => d.dotDotDotToken)) return null;
+  if (i >= params.length) return 'undefined';
+  const t = checker.getTypeOfSymbolAtLocation(params[i], arg);
+  if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return null;
+  return typeName(checker, t, arg, functions);
+}
+
+/**
  * Parameters of `rel`'s functions still typed `any`/`unknown` (or arrays of them, or a union
- * with one of those) get the union of what their callers pass (every call site in the project, literal types widened), and the
+ * with one of those) get the union of what their callers pass (every call site in the project,
+ * and what a callee a function is passed to gives it, literal types widened), and the
  * `any`/`unknown` members of a parameter's type literal the union of the callers' arguments'
  * members of that name (`decoder: any` of an options object every caller builds with a typed
  * decoder), where that compiles.
@@ -200,6 +231,13 @@ function typesFromCallSites(project, rel) {
       const vague = p.type && ts.isTypeLiteralNode(p.type) && /\b(any|unknown)\b/.test(p.type.getText());
       if (!(weakish(p.type) || vague) || p.dotDotDotToken) return;
       see(seen, p, spread ? null : i < args.length ? argumentType(checker, args[i], callable(p.type)) : 'undefined');
+    });
+  }, (arg, decl) => {
+    plainParams(decl).forEach((p, i) => {
+      for (const m of weakMembers(p)) see(seen, m, null);
+      const vague = p.type && ts.isTypeLiteralNode(p.type) && /\b(any|unknown)\b/.test(p.type.getText());
+      if (!(weakish(p.type) || vague) || p.dotDotDotToken) return;
+      see(seen, p, passedType(checker, arg, i, callable(p.type)));
     });
   });
   const edits = [];
