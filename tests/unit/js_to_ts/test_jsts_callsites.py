@@ -10,9 +10,10 @@ signature gives its parameters.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from jstsnode import run_pass
+from jstsnode import run_node, run_pass
 
 SOURCE = """function width(w: any) {
   return String(w).length;
@@ -96,3 +97,35 @@ def test_a_function_passed_by_name_gets_the_types_its_callee_gives(tmp_path: Pat
     assert "function twice(n: number)" in text
     # a callee that passes anything (`...args: any[]`) says nothing, whatever the calls pass
     assert "function listen(handler: any)" in text
+
+
+ACROSS = r"""
+const { Project } = require('./project');
+const { typesFromCallSites } = require('./callsites');
+const [root, files] = process.argv.slice(1);
+require('./native').load().then(() => {
+  const p = new Project(root);
+  p.update(JSON.parse(files));
+  const result = typesFromCallSites(p, 'lib/a.ts');
+  const errors = p.errorCount('lib/a.ts');
+  p.close();
+  process.stdout.write(JSON.stringify({ result, errors, text: p.text('lib/a.ts') }));
+});
+"""
+
+FILES = {
+    "lib/a.ts": "export function width(w: any) {\n  return String(w).length;\n}\n",
+    # a re-export, and a caller that reaches `width` only through it
+    "lib/index.ts": "export { width } from './a';\n",
+    "main.ts": "import { width } from './lib';\nexport const n = width(new Date());\n",
+    # a module that does not import lib/a.ts (its own `width` is another function)
+    "other.ts": "function width(w: number) { return w; }\nexport const m = width(3);\n",
+}
+
+
+def test_calls_reach_a_function_through_re_exports(tmp_path: Path) -> None:
+    # only the files that import lib/a.ts, directly or through others, are read for calls
+    result = run_node(ACROSS, str(tmp_path), json.dumps(FILES))
+    text = str(result["text"])
+    assert result["errors"] == 0
+    assert "export function width(w: Date)" in text

@@ -52,20 +52,49 @@ function declaredNames(sf) {
   return names;
 }
 
+const importersByProgram = new WeakMap(); // program -> Map(file path -> Set(importing file paths))
+
+/**
+ * The paths of the source files whose calls may reach declarations of `own`: `own` and the
+ * files that import it, directly or through others, as the program resolved their module
+ * specifiers (`require` in JavaScript too). null when `own` is not a module: its declarations
+ * are global, and any file may call them.
+ */
+function reachingFiles(program, own) {
+  if (!ts.isExternalOrCommonJsModule(own)) return null;
+  let importers = importersByProgram.get(program);
+  if (!importers) {
+    importers = new Map();
+    program.forEachResolvedModule(({ resolvedModule }, _name, _mode, from) => {
+      const to = resolvedModule && program.getSourceFile(resolvedModule.resolvedFileName);
+      if (!to) return;
+      if (!importers.has(to.path)) importers.set(to.path, new Set());
+      importers.get(to.path).add(from);
+    });
+    importersByProgram.set(program, importers);
+  }
+  const out = new Set([own.path]), queue = [own.path];
+  while (queue.length) for (const f of importers.get(queue.pop()) || []) if (!out.has(f)) { out.add(f); queue.push(f); }
+  return out;
+}
+
 /**
  * `visit(call, declaration)` for every call and `new` in the project's files whose callee is a
  * function (or class constructor) declared in `rel`, and `passed(argument, declaration)` for
  * every argument that names such a function (`ranges.map(withIndex)`: the callee calls it).
- * Identifier callees are resolved (cheap: scopes and imports); `x.m()` only when `rel` declares
- * some `m`.
+ * Only the files that import `rel` (directly or not) are read. Identifier callees are resolved
+ * (cheap: scopes and imports); `x.m()` only when `rel` declares some `m`.
  */
 function callsInto(project, rel, visit, passed = null) {
   const program = project.program(), checker = program.getTypeChecker(), file = project.abs(rel);
   const own = program.getSourceFile(file);
   if (!own) return;
-  const names = declaredNames(own);
+  const names = declaredNames(own), reach = reachingFiles(program, own);
   for (const sf of program.getSourceFiles()) {
     if (sf.isDeclarationFile || !project.isManaged(sf.fileName)) continue;
+    // a module that does not import `own` (through others either) cannot name what it declares;
+    // a script (no import, no export) can, in the global scope
+    if (reach && !reach.has(sf.path) && ts.isExternalOrCommonJsModule(sf)) continue;
     (function walk(n) {
       if (ts.isCallExpression(n) || ts.isNewExpression(n)) {
         // `new (F as any)(...)` still calls F with these arguments
