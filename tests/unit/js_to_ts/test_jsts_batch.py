@@ -113,3 +113,43 @@ def test_an_error_is_blamed_on_the_declaration_the_compiler_resolves(tmp_path: P
     # all eight, then the five not blamed, then each of the three blamed again alone; halving
     # the eight (the errors are in the function all the edits are in) takes more
     assert isinstance(result["checks"], int) and result["checks"] <= 6
+
+
+# Edits placed by where `any` stands in the text: in code, in comments, and in literals (a string,
+# a template and a regular expression, where `//` and `/*` do not open a comment).
+IN_TEXT = r"""
+const { Project } = require('./project');
+const { bisectApply } = require('./batch');
+const [root, source] = process.argv.slice(1);
+const p = new Project(root);
+p.update({ 'a.ts': source });
+const edits = [];
+for (const m of source.matchAll(/\bany\b/g)) {
+  edits.push({ start: m.index, end: m.index + 3, text: 'unknown' });
+}
+const kept = bisectApply(p, 'a.ts', edits, (now, before) => now <= before);
+process.stdout.write(JSON.stringify({ kept, text: p.text('a.ts') }));
+"""
+
+COMMENTED = """// keep any comment as written
+export function f(v: any /* any, or none */) {
+  const url = 'http://any'; const re = /\\/\\/any/; const t = `//${String(v as any)} any`;
+  /**
+   * any
+   */
+  return [url, re, t]; // any
+}
+"""
+
+
+def test_an_edit_inside_a_comment_or_a_literal_is_never_applied(tmp_path: Path) -> None:
+    # a comment compiles whatever it says, a string whatever it holds: an edit there (placed by
+    # positions of an older text) would pass every trial and corrupt the file
+    result = run_node(IN_TEXT, str(tmp_path), COMMENTED)
+    text = str(result["text"])
+    assert "// keep any comment as written" in text
+    assert "/* any, or none */" in text and "   * any\n" in text and "// any\n" in text
+    assert "'http://any'" in text and "/\\/\\/any/" in text and "} any`" in text
+    # code between them is edited, inside a template's `${}` too
+    assert "f(v: unknown /*" in text and "String(v as unknown)" in text
+    assert result["kept"] == 2

@@ -4,6 +4,7 @@
 // blame (blame.js), or in halves.
 // Edits are {start, end, text} on the file's current text and must not overlap.
 const path = require('path');
+const ts = require('typescript');
 const { Blame } = require('./blame');
 
 /** The edit that turns `before` into `after` (common prefix and suffix removed). */
@@ -33,6 +34,67 @@ function nonOverlapping(edits) {
   return out;
 }
 
+// literals whose text a pass never edits (where `//` and `/*` do not open a comment either)
+const LITERALS = new Set([
+  ts.SyntaxKind.StringLiteral, ts.SyntaxKind.NoSubstitutionTemplateLiteral, ts.SyntaxKind.TemplateHead,
+  ts.SyntaxKind.TemplateMiddle, ts.SyntaxKind.TemplateTail, ts.SyntaxKind.RegularExpressionLiteral, ts.SyntaxKind.JsxText,
+]);
+const lastRanges = new Map(); // rel -> {text, ranges}: passes try the same text again and again
+
+/**
+ * The comments and literals of `text` (strings, templates, regular expressions, JSX text) as
+ * sorted [start, end) ranges. The parser places the literals, which may hold `//` or `/*`;
+ * elsewhere those open a comment.
+ */
+function textRanges(rel, text) {
+  const last = lastRanges.get(rel);
+  if (last && last.text === text) return last.ranges;
+  const sf = ts.createSourceFile(rel, text, ts.ScriptTarget.Latest, false);
+  const literals = [];
+  (function visit(n) {
+    if (LITERALS.has(n.kind)) literals.push([n.getStart(sf), n.end]);
+    ts.forEachChild(n, visit);
+  })(sf);
+  literals.sort((a, b) => a[0] - b[0]);
+  const ranges = [];
+  let li = 0;
+  for (let i = text.indexOf('/'); i >= 0 && i < text.length; i = text.indexOf('/', i)) {
+    while (li < literals.length && literals[li][1] <= i) ranges.push(literals[li++]);
+    if (li < literals.length && literals[li][0] <= i) { i = literals[li][1]; continue; }
+    let end = i + 1;
+    if (text[i + 1] === '/') { end = text.indexOf('\n', i); if (end < 0) end = text.length; }
+    else if (text[i + 1] === '*') { end = text.indexOf('*/', i + 2); end = end < 0 ? text.length : end + 2; }
+    if (end > i + 1) ranges.push([i, end]);
+    i = end;
+  }
+  ranges.push(...literals.slice(li));
+  lastRanges.set(rel, { text, ranges });
+  return ranges;
+}
+
+/** Whether `pos` is strictly inside one of `ranges` (sorted [start, end) pairs), not at its edges. */
+function inside(ranges, pos) {
+  let lo = 0, hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1, [start, end] = ranges[mid];
+    if (pos <= start) hi = mid - 1; else if (pos >= end) lo = mid + 1; else return true;
+  }
+  return false;
+}
+
+/**
+ * `edits` without those that begin or end inside a comment or a literal's text. No pass means
+ * to write there: an edit placed by positions of an older text can land in one, and a comment
+ * compiles whatever it says, a string whatever it holds (a suppression line inserted inside a
+ * template that spans lines would change its value). A code fix's group is TypeScript's own
+ * and is kept.
+ */
+function outsideText(rel, text, edits) {
+  if (!edits.some((e) => !e.group)) return edits;
+  const ranges = textRanges(rel, text);
+  return edits.filter((e) => e.group || !(inside(ranges, e.start) || inside(ranges, e.end)));
+}
+
 /**
  * Apply as many of `edits` as `accept(newErrors, oldErrors, groupSize)` allows, splitting
  * rejected groups. Returns the number of edits kept.
@@ -46,10 +108,10 @@ function nonOverlapping(edits) {
  * was kept (usually the very text already rejected, so the memo answers), then, if rejected,
  * one by one, highest first, except those a new error on their own line or in their own text
  * still points at alone. Each trial text is the original text with the kept edits and the
- * group applied.
+ * group applied. An edit inside a comment or a literal is dropped untried (see `outsideText`).
  */
 function bisectApply(project, rel, edits, accept) {
-  const base = project.text(rel), all = nonOverlapping(edits), kept = new Set();
+  const base = project.text(rel), all = nonOverlapping(outsideText(rel, base, edits)), kept = new Set();
   const order = new Map(all.map((e, i) => [e, i]));
   const sorted = (list) => [...list].sort((a, b) => order.get(a) - order.get(b));
   // code-fix groups (inference from usage) interact too much for blame: they are halved
@@ -114,4 +176,4 @@ function groupOf(changes) {
   return { start: Math.min(...group.map((e) => e.start)), end: Math.max(...group.map((e) => e.end)), group };
 }
 
-module.exports = { groupOf, diffEdit, applyAll, bisectApply, nonOverlapping, acceptAlong, importers };
+module.exports = { groupOf, diffEdit, applyAll, bisectApply, nonOverlapping, acceptAlong, importers, textRanges };
