@@ -153,3 +153,25 @@ def test_an_edit_inside_a_comment_or_a_literal_is_never_applied(tmp_path: Path) 
     # code between them is edited, inside a template's `${}` too
     assert "f(v: unknown /*" in text and "String(v as unknown)" in text
     assert result["kept"] == 2
+
+
+KEY_PATH = """export function first(v: any) {
+  return String(v);
+}
+
+/** @type {(obj: object, ps: PropertyKey[]) => unknown} */
+export function get(obj: object, ps: any[]) {
+  let node: any = obj;
+  for (let i = 0; i < ps.length; i++) node = node[ps[i]];
+  return node;
+}
+"""
+
+
+def test_a_key_path_element_is_placed_after_the_edits_kept_before_it(tmp_path: Path) -> None:
+    # `v: unknown` is kept first (four characters longer); the key path's element, which
+    # `unknown` does not fit, is then written where it stands now, not where it stood before
+    result = run_node(NARROW, str(tmp_path), KEY_PATH)
+    text = str(result["text"])
+    assert "first(v: unknown)" in text and "get(obj: object, ps: PropertyKey[])" in text
+    assert "/** @type {(obj: object, ps: PropertyKey[]) => unknown} */" in text

@@ -109,8 +109,9 @@ function outsideText(rel, text, edits) {
  * one by one, highest first, except those a new error on their own line or in their own text
  * still points at alone. Each trial text is the original text with the kept edits and the
  * group applied. An edit inside a comment or a literal is dropped untried (see `outsideText`).
+ * The kept edits are also pushed to `keptOut`, when given.
  */
-function bisectApply(project, rel, edits, accept) {
+function bisectApply(project, rel, edits, accept, keptOut) {
   const base = project.text(rel), all = nonOverlapping(outsideText(rel, base, edits)), kept = new Set();
   const order = new Map(all.map((e, i) => [e, i]));
   const sorted = (list) => [...list].sort((a, b) => order.get(a) - order.get(b));
@@ -142,6 +143,7 @@ function bisectApply(project, rel, edits, accept) {
   };
   attempt(all, false);
   attempt(sorted(setAside), true);
+  if (keptOut) keptOut.push(...sorted(kept));
   return kept.size;
 }
 
