@@ -319,4 +319,4 @@ function contextualParams(project, rel) {
   return bisectApply(project, rel, edits, (now, before) => now <= before);
 }
 
-module.exports = { optionalFromCallSites, typesFromCallSites, contextualParams, calleeDeclaration, parameterOf, plainParams, argumentType };
+module.exports = { optionalFromCallSites, typesFromCallSites, contextualParams, calleeDeclaration, parameterOf, plainParams, argumentType, typeName };

@@ -427,4 +427,4 @@ function memberShapes(project, rel) {
   return kept;
 }
 
-module.exports = { memberShapes, indentOf };
+module.exports = { memberShapes, indentOf, unsuppress };
