@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: convert a copy of examples/ from JavaScript to
-# TypeScript with the bundled local MoE model (llama.cpp), verified by the TypeScript
-# compiler and the project's own tests. The original examples/ is never touched.
+# TypeScript with the bundled local backend (a MoE model on llama.cpp; the JS->TS recipe asks
+# only a capable model for types, so this small one is not asked: README, Models), verified
+# by the TypeScript compiler and the project's own tests. The original examples/ is never
+# touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV="${VENV:-.venv}"
