@@ -175,3 +175,29 @@ def test_a_key_path_element_is_placed_after_the_edits_kept_before_it(tmp_path: P
     text = str(result["text"])
     assert "first(v: unknown)" in text and "get(obj: object, ps: PropertyKey[])" in text
     assert "/** @type {(obj: object, ps: PropertyKey[]) => unknown} */" in text
+
+
+GROUPED = r"""
+const { Project } = require('./project');
+const { bisectApply } = require('./batch');
+const [root, source] = process.argv.slice(1);
+const p = new Project(root);
+p.update({ 'a.ts': source });
+const at = [...source.matchAll(/\bany\b/g)].map((m) => ({ start: m.index, end: m.index + 3 }));
+const group = (...edits) => {
+  const g = edits.map((e) => ({ ...e, text: 'unknown' }));
+  return [{ start: g[0].start, end: g[g.length - 1].end, group: g }];
+};
+// at[0]: `v: any`, at[1]: in the comment after it, at[2]: `v as any`
+const mixed = bisectApply(p, 'a.ts', group(at[1], at[2]), () => true);
+const code = bisectApply(p, 'a.ts', group(at[0]), () => true);
+process.stdout.write(JSON.stringify({ mixed, code, text: p.text('a.ts') }));
+"""
+
+
+def test_a_group_with_an_edit_inside_a_comment_is_never_applied(tmp_path: Path) -> None:
+    source = COMMENTED.replace("// keep any comment as written\n", "")
+    result = run_node(GROUPED, str(tmp_path), source)
+    text = str(result["text"])
+    assert result["mixed"] == 0 and "/* any, or none */" in text and "String(v as any)" in text
+    assert result["code"] == 1 and "f(v: unknown /*" in text

@@ -83,16 +83,17 @@ function inside(ranges, pos) {
 }
 
 /**
- * `edits` without those that begin or end inside a comment or a literal's text. No pass means
- * to write there: an edit placed by positions of an older text can land in one, and a comment
- * compiles whatever it says, a string whatever it holds (a suppression line inserted inside a
- * template that spans lines would change its value). A code fix's group is TypeScript's own
- * and is kept.
+ * `edits` without those that begin or end inside a comment or a literal's text (a group: when
+ * one of its edits does). No pass means to write there: an edit placed by positions of an
+ * older text can land in one, and a comment compiles whatever it says, a string whatever it
+ * holds (a suppression line inserted inside a template that spans lines would change its
+ * value). A code fix's group (`groupOf`) is TypeScript's own and is kept.
  */
 function outsideText(rel, text, edits) {
-  if (!edits.some((e) => !e.group)) return edits;
+  if (edits.every((e) => e.fix)) return edits;
   const ranges = textRanges(rel, text);
-  return edits.filter((e) => e.group || !(inside(ranges, e.start) || inside(ranges, e.end)));
+  const clear = (e) => !(inside(ranges, e.start) || inside(ranges, e.end));
+  return edits.filter((e) => e.fix || (e.group ? e.group.every(clear) : clear(e)));
 }
 
 /**
@@ -175,7 +176,7 @@ function importers(project, rel) {
 /** A group edit from several text changes (ts.TextChange[]). */
 function groupOf(changes) {
   const group = changes.map((c) => ({ start: c.span.start, end: c.span.start + c.span.length, text: c.newText }));
-  return { start: Math.min(...group.map((e) => e.start)), end: Math.max(...group.map((e) => e.end)), group };
+  return { start: Math.min(...group.map((e) => e.start)), end: Math.max(...group.map((e) => e.end)), group, fix: true };
 }
 
 module.exports = { groupOf, diffEdit, applyAll, bisectApply, nonOverlapping, acceptAlong, importers, textRanges };
