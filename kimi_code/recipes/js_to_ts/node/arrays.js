@@ -10,9 +10,10 @@
 // The `@ts-expect-error` lines above its uses go with the type where it makes them unused.
 // Kept where neither this file's errors nor its importers' rise.
 const ts = require('typescript');
-const { acceptAlong, bisectApply, importers } = require('./batch');
+const { acceptAlong, bisectApply, editGroup, importers } = require('./batch');
 const { argumentType, typeName } = require('./callsites');
 const { unsuppress } = require('./members');
+const { referencesOf } = require('./refine');
 
 const PUT = new Set(['push', 'unshift']);
 const READ = new Set([
@@ -145,20 +146,14 @@ function filledArrays(project, rel) {
       // a top-level one it imports)
       const scope = ts.findAncestor(n, ts.isFunctionLike);
       const spot = scope && weakSpot(n.type);
-      const sym = spot && checker.getSymbolAtLocation(n.name);
-      if (sym) {
-        const uses = [];
-        (function find(m) {
-          if (ts.isIdentifier(m) && m !== n.name && checker.getSymbolAtLocation(m) === sym) uses.push(m);
-          ts.forEachChild(m, find);
-        })(scope);
+      if (spot) {
+        const uses = referencesOf(checker, scope, n);
         const types = putTypes(checker, uses);
         const element = types && elementText(types);
         const text = element && spot.whole ? (/[|&]|=>/.test(element) ? `(${element})[]` : `${element}[]`) : element;
         if (text && text !== spot.node.getText(sf)) {
           // the suppressions the last resort put above its uses go too, where the type makes them unused
-          const group = [{ start: spot.node.getStart(sf), end: spot.node.getEnd(), text }, ...unsuppress(sf, uses)];
-          edits.push({ start: Math.min(...group.map((e) => e.start)), end: Math.max(...group.map((e) => e.end)), group });
+          edits.push(editGroup([{ start: spot.node.getStart(sf), end: spot.node.getEnd(), text }, ...unsuppress(sf, uses)]));
         }
       }
     }

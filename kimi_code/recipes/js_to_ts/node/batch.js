@@ -173,10 +173,15 @@ function importers(project, rel) {
   return out;
 }
 
-/** A group edit from several text changes (ts.TextChange[]). */
-function groupOf(changes) {
-  const group = changes.map((c) => ({ start: c.span.start, end: c.span.start + c.span.length, text: c.newText }));
-  return { start: Math.min(...group.map((e) => e.start)), end: Math.max(...group.map((e) => e.end)), group, fix: true };
+/** One edit of several ({start, end, text}), tried and kept together, placed by its overall span. */
+function editGroup(group) {
+  return { start: Math.min(...group.map((e) => e.start)), end: Math.max(...group.map((e) => e.end)), group };
 }
 
-module.exports = { groupOf, diffEdit, applyAll, bisectApply, nonOverlapping, acceptAlong, importers, textRanges };
+/** A group edit from a code fix's text changes (ts.TextChange[]). */
+function groupOf(changes) {
+  const group = changes.map((c) => ({ start: c.span.start, end: c.span.start + c.span.length, text: c.newText }));
+  return { ...editGroup(group), fix: true };
+}
+
+module.exports = { groupOf, editGroup, diffEdit, applyAll, bisectApply, nonOverlapping, acceptAlong, importers };

@@ -220,22 +220,39 @@ function unionText(types, optional) {
   return types.has('undefined') && !optional ? `${union} | undefined` : union;
 }
 
+const PAST = Symbol('past');
+
+/**
+ * The type the contextual signature of function `fn` (an argument: a callback written there, or
+ * a function passed by name) gives its parameter `i`: a type, `PAST` when the callee passes
+ * fewer arguments, null when its type does not say (no single call signature, a rest
+ * parameter there, `any`, `unknown`, a type parameter).
+ */
+function contextualParamType(checker, fn, i) {
+  const ctx = checker.getContextualType(fn), sigs = ctx ? ctx.getCallSignatures() : [];
+  if (sigs.length !== 1) return null;
+  const params = sigs[0].parameters, decls = sigs[0].declaration && sigs[0].declaration.parameters;
+  const rest = (j) => !!(decls && decls[j] && decls[j].dotDotDotToken);
+  if (i >= params.length) return params.length && rest(params.length - 1) ? null : PAST;
+  if (rest(i)) return null;
+  const t = checker.getTypeOfSymbolAtLocation(params[i], fn);
+  return t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter) ? null : t;
+}
+
 /**
  * The type a callee gives parameter `i` of the function argument `arg` names (`withIndex` of
  * `ranges.map(withIndex)`: `Range` of a `Range[]`, then `number`), as `argumentType` names it;
- * 'undefined' past the parameters the callee passes, null when the callee's type does not
- * say (no single call signature, a rest parameter, `any`, `unknown`, a type parameter).
+ * 'undefined' past the parameters the callee passes, null when the callee's type does not say.
  */
 function passedType(checker, arg, i, functions) {
-  const ctx = checker.getContextualType(arg), sigs = ctx ? ctx.getCallSignatures() : [];
-  if (sigs.length !== 1) return null;
-  const params = sigs[0].parameters, decl = sigs[0].declaration;
-  if (decl && decl.parameters && decl.parameters.some((d) => d.dotDotDotToken)) return null;
-  if (i >= params.length) return 'undefined';
-  const t = checker.getTypeOfSymbolAtLocation(params[i], arg);
-  if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return null;
-  return typeName(checker, t, arg, functions);
+  const t = contextualParamType(checker, arg, i);
+  if (t === PAST) return 'undefined';
+  return t ? typeName(checker, t, arg, functions) : null;
 }
+
+/** Whether parameter `p`'s written type says little (see `weakish`, or a type literal with `any`/`unknown` members). */
+const openParam = (p) => !p.dotDotDotToken &&
+  (weakish(p.type) || (!!p.type && ts.isTypeLiteralNode(p.type) && /\b(any|unknown)\b/.test(p.type.getText())));
 
 /**
  * Parameters of `rel`'s functions still typed `any`/`unknown` (or arrays of them, or a union
@@ -257,16 +274,13 @@ function typesFromCallSites(project, rel) {
         see(seen, m, spread || i >= args.length ? null : memberType(checker, args[i], m.name.text));
       }
       // a type literal that says what each member is (`{ width: string; height?: string }`) stays
-      const vague = p.type && ts.isTypeLiteralNode(p.type) && /\b(any|unknown)\b/.test(p.type.getText());
-      if (!(weakish(p.type) || vague) || p.dotDotDotToken) return;
+      if (!openParam(p)) return;
       see(seen, p, spread ? null : i < args.length ? argumentType(checker, args[i], callable(p.type)) : 'undefined');
     });
   }, (arg, decl) => {
     plainParams(decl).forEach((p, i) => {
       for (const m of weakMembers(p)) see(seen, m, null);
-      const vague = p.type && ts.isTypeLiteralNode(p.type) && /\b(any|unknown)\b/.test(p.type.getText());
-      if (!(weakish(p.type) || vague) || p.dotDotDotToken) return;
-      see(seen, p, passedType(checker, arg, i, callable(p.type)));
+      if (openParam(p)) see(seen, p, passedType(checker, arg, i, callable(p.type)));
     });
   });
   const edits = [];
@@ -290,13 +304,10 @@ function isCallback(fn) {
 
 /** Whether the callee's type gives parameter `p` of callback `fn` a type of its own (not `any`, `unknown` or a type parameter). */
 function contextTypes(checker, fn, p) {
-  const ctx = checker.getContextualType(fn), sigs = ctx ? ctx.getCallSignatures() : [];
   const i = plainParams(fn).indexOf(p);
-  if (sigs.length !== 1 || i < 0 || i >= sigs[0].parameters.length) return false;
-  const d = sigs[0].declaration && sigs[0].declaration.parameters && sigs[0].declaration.parameters[i];
-  if (d && d.dotDotDotToken) return false;
-  const t = checker.getTypeOfSymbolAtLocation(sigs[0].parameters[i], fn);
-  return !(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter));
+  if (i < 0) return false;
+  const t = contextualParamType(checker, fn, i);
+  return !!t && t !== PAST;
 }
 
 /**

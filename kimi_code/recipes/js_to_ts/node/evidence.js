@@ -20,7 +20,7 @@ const { acceptAlong, bisectApply, importers } = require('./batch');
 const { builtinPart, liftParens } = require('./casts');
 const { nameable } = require('./names');
 const { argumentType } = require('./callsites');
-const { usesOf } = require('./refine');
+const { usesOf, referencesOf } = require('./refine');
 
 const ARITHMETIC = new Set([
   ts.SyntaxKind.MinusToken, ts.SyntaxKind.AsteriskToken, ts.SyntaxKind.SlashToken, ts.SyntaxKind.PercentToken,
@@ -165,12 +165,8 @@ function aliasUses(checker, sf, e) {
   else if (d && ts.isBinaryExpression(d) && d.operatorToken.kind === ts.SyntaxKind.EqualsToken && d.right === v && ts.isIdentifier(d.left)) name = d.left;
   const sym = name && checker.getSymbolAtLocation(name), decl = sym && sym.valueDeclaration;
   if (!decl || !ts.isVariableDeclaration(decl) || decl.type) return [];
-  const out = [];
-  (function visit(m) {
-    if (ts.isIdentifier(m) && m !== name && m !== decl.name && checker.getSymbolAtLocation(m) === sym && !written(m)) out.push(m);
-    ts.forEachChild(m, visit);
-  })(ts.findAncestor(decl, (n) => ts.isFunctionLike(n) || ts.isSourceFile(n)) || sf);
-  return out;
+  const scope = ts.findAncestor(decl, (n) => ts.isFunctionLike(n) || ts.isSourceFile(n)) || sf;
+  return referencesOf(checker, scope, decl).filter((m) => m !== name && !written(m));
 }
 
 /** Whether identifier `m` is the target of a plain assignment (`m = v`: says nothing of the value before). */

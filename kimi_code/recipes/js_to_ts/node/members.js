@@ -9,7 +9,7 @@
 // are dropped. Candidates go through the trial machinery (batch.js) and are kept only where
 // the file's strict error count does not rise; the narrowest candidate that compiles wins.
 const ts = require('typescript');
-const { acceptAlong, bisectApply, importers } = require('./batch');
+const { acceptAlong, bisectApply, editGroup, importers } = require('./batch');
 const { liftParens } = require('./casts');
 const { nameable } = require('./names');
 
@@ -419,8 +419,7 @@ function memberShapes(project, rel) {
     if (!plan) continue;
     const accept = acceptAlong(project, seenOutside(target) ? importers(project, rel) : []);
     for (const cand of candidateShapes(checker, sf, target, plan.added)) {
-      const group = editsFor(sf, target, cand, plan.casts, plan.accesses);
-      const edit = { start: Math.min(...group.map((e) => e.start)), end: Math.max(...group.map((e) => e.end)), group };
+      const edit = editGroup(editsFor(sf, target, cand, plan.casts, plan.accesses));
       if (bisectApply(project, rel, [edit], accept)) { kept++; break; }
     }
   }

@@ -95,15 +95,25 @@ const { isWeak, paramKeys } = require('./weak');
 
 const symbolOfDecl = (checker, decl) => checker.getSymbolAtLocation(decl.name);
 
+/** The identifiers in `scope` that name what `decl` (a parameter or a variable) declares, but its own name. */
+function referencesOf(checker, scope, decl) {
+  const sym = symbolOfDecl(checker, decl), out = [];
+  if (!sym) return out;
+  (function visit(m) {
+    if (ts.isIdentifier(m) && m !== decl.name && checker.getSymbolAtLocation(m) === sym) out.push(m);
+    ts.forEachChild(m, visit);
+  })(scope);
+  return out;
+}
+
 /** Where the value of `decl` (a parameter or a class property) is read: identifiers or `x.p` accesses. */
 function usesOf(checker, sf, decl) {
+  if (!ts.isPropertyDeclaration(decl)) return referencesOf(checker, decl.parent.body || decl.parent, decl);
   const sym = symbolOfDecl(checker, decl), out = [];
-  const member = ts.isPropertyDeclaration(decl);
   (function visit(m) {
-    if (member && ts.isPropertyAccessExpression(m) && checker.getSymbolAtLocation(m.name) === sym) out.push(m);
-    else if (!member && ts.isIdentifier(m) && m !== decl.name && checker.getSymbolAtLocation(m) === sym) out.push(m);
+    if (ts.isPropertyAccessExpression(m) && checker.getSymbolAtLocation(m.name) === sym) out.push(m);
     ts.forEachChild(m, visit);
-  })(member ? sf : decl.parent.body || decl.parent);
+  })(sf);
   return out;
 }
 
@@ -219,4 +229,4 @@ function refineChains(project, rel) {
   return kept;
 }
 
-module.exports = { refineAny, refineChains, usesOf };
+module.exports = { refineAny, refineChains, usesOf, referencesOf };
