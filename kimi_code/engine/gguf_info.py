@@ -53,6 +53,7 @@ _MAGIC = b"GGUF"
 _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q"}
 _SCALARS |= {11: "<q", 12: "<d"}
 _STRING, _ARRAY = 8, 9
+_U64 = struct.Struct("<Q")
 
 
 def _read(f: BinaryIO, fmt: str) -> Any:
@@ -78,7 +79,27 @@ def _value(f: BinaryIO, kind: int, keep: bool) -> Any:
     elem, count = _read(f, "<I"), _read(f, "<Q")
     if elem in _SCALARS and not keep:
         return f.seek(struct.calcsize(_SCALARS[elem]) * count, 1)
+    if elem == _STRING and not keep:
+        return _skip_strings(f, count)
     return [_value(f, elem, keep) for _ in range(count)]
+
+
+def _skip_strings(f: BinaryIO, count: int) -> None:
+    """Skip `count` strings (a u64 length, then the bytes) reading blocks, not each string.
+
+    A tokenizer's vocabulary and merges are ~100k strings; a read and a seek per string took
+    most of the header's reading time.
+    """
+    base, block, at = f.tell(), b"", 0  # `at`: the next string's offset in `block`, read at `base`
+    for _ in range(count):
+        if at + 8 > len(block):
+            base += at
+            f.seek(base)
+            block, at = f.read(1 << 20), 0
+            if len(block) < 8:
+                raise ValueError("truncated GGUF header")
+        at += 8 + _U64.unpack_from(block, at)[0]
+    f.seek(base + at)
 
 
 def _metadata(path: Path, wanted: set[str]) -> dict[str, Any]:

@@ -32,3 +32,37 @@ def test_truncated_or_foreign_file_is_a_config_error(tmp_path: Path, cut: int) -
     with pytest.raises(ConfigError, match="not a GGUF model") as err:
         read_model_info(bad)
     assert str(bad) in str(err.value)
+
+
+def test_keys_after_a_vocabulary_are_found(tmp_path: Path) -> None:
+    """String arrays before the wanted keys are skipped, across read blocks and long strings."""
+    path = tmp_path / "vocab.gguf"
+    w = gguf.GGUFWriter(path, "llama")
+    tokens = [f"tok{i}" for i in range(200_000)]
+    tokens[150_000] = "x" * (3 << 20)  # longer than one read block
+    w.add_array("tokenizer.ggml.tokens", tokens)
+    w.add_array("tokenizer.ggml.merges", ["a b", "", "é ü"] * 1000)
+    w.add_name("late name")
+    w.add_context_length(2048)
+    w.add_expert_count(4)
+    w.add_expert_used_count(1)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.close()
+    info = read_model_info(path)
+    assert (info.name, info.context_length) == ("late name", 2048)
+    assert (info.expert_count, info.expert_used_count) == (4, 1)
+
+
+def test_a_vocabulary_cut_short_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "cut.gguf"
+    w = gguf.GGUFWriter(path, "llama")
+    w.add_array("tokenizer.ggml.tokens", [f"tok{i}" for i in range(50_000)])
+    w.add_name("never reached")
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.close()
+    cut = tmp_path / "short.gguf"
+    cut.write_bytes(path.read_bytes()[:100_000])
+    with pytest.raises(ConfigError, match="not a GGUF model"):
+        read_model_info(cut)
