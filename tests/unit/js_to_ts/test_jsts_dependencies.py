@@ -101,3 +101,27 @@ def test_trailing_untyped_parameters_become_optional() -> None:
     assert "pair(a: any, b: string): void;" in text  # a typed parameter follows: required
     # one already optional after it (a default value in the JavaScript)
     assert "constructor(entries?: any, key?: typeof keyof);" in text
+
+
+async def test_every_untyped_dependency_is_declared_with_the_projects_types(
+    tmp_path: Path,
+) -> None:
+    """One compiler program emits them all, with the project's libs and @types (node here)."""
+    root = _project(tmp_path / "p")
+    dep = root / "node_modules" / "bytesy"
+    dep.mkdir(parents=True)
+    (dep / "package.json").write_text(json.dumps({"name": "bytesy", "main": "index.js"}))
+    (dep / "index.js").write_text(
+        "module.exports = function toBytes (s) { return Buffer.from(String(s)) }\n"
+    )
+    (root / "size.js").write_text(
+        "const toBytes = require('bytesy')\n"
+        "module.exports = function size (s) { return toBytes(s).length }\n"
+    )
+    report = await convert(root, run_tests=False)
+    assert report.applied, report.verification.summary
+    assert "declare module 'listy'" in (root / "types" / "listy.d.ts").read_text()
+    declared = (root / "types" / "bytesy.d.ts").read_text()
+    assert "declare module 'bytesy'" in declared
+    assert "): Buffer" in declared, declared
+    assert (await check_project(root)).errors == 0

@@ -21,12 +21,26 @@ function bareSpecifiers(fileName, text) {
   return [...out];
 }
 
-function emitDeclaration(jsFile) {
+/**
+ * The declarations the compiler emits from dependencies' JavaScript files: {file: text}. One
+ * program for them all, with the project's libs and types, reusing the declaration files the
+ * project's program parsed already: a program per dependency parsed the default libs and
+ * every @types package again and built a checker of its own (a second or more a package).
+ */
+function emitDeclarations(jsFiles, project) {
+  const { lib, types, typeRoots, target } = project.options;
   const options = { allowJs: true, declaration: true, emitDeclarationOnly: true, skipLibCheck: true,
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, noEmitOnError: false };
-  const program = ts.createProgram([jsFile], options);
-  let out = null;
-  program.emit(program.getSourceFile(jsFile), (name, text) => { if (/\.d\.ts$/.test(name)) out = text; }, undefined, true);
+    target, lib, types, typeRoots, module: ts.ModuleKind.CommonJS, noEmitOnError: false };
+  const host = ts.createCompilerHost(options), parsed = project.program();
+  const parse = host.getSourceFile;
+  host.getSourceFile = (f, ...rest) => {
+    const sf = /\.d\.[cm]?ts$/.test(f) && !project.isManaged(f) ? parsed.getSourceFile(f) : undefined;
+    return sf || parse(f, ...rest);
+  };
+  const program = ts.createProgram(jsFiles, options, host), out = {};
+  for (const f of jsFiles) {
+    program.emit(program.getSourceFile(f), (name, text) => { if (/\.d\.ts$/.test(name)) out[f] = text; }, undefined, true);
+  }
   return out;
 }
 
@@ -64,24 +78,24 @@ function wrap(name, dts) {
 }
 
 function untypedDeclarations(project, rels) {
-  const out = {};
   const opts = { ...project.options, allowJs: true };
   const host = { fileExists: (f) => project.fileExists(f), readFile: (f) => project.readFile(f),
     directoryExists: (d) => ts.sys.directoryExists(d), realpath: (p) => ts.sys.realpath(p), getCurrentDirectory: () => project.root };
+  const files = new Map(); // module name -> its JavaScript file
   for (const rel of rels) {
     const text = project.text(rel);
     if (text === undefined) continue;
     const containing = project.abs(rel).replace(/\.[cm]?jsx?$/, '.ts');
     for (const spec of bareSpecifiers(rel, text)) {
-      if (out[spec] !== undefined) continue;
+      if (files.has(spec)) continue;
       const r = ts.resolveModuleName(spec, containing, opts, host).resolvedModule;
       if (!r || !/\.(js|cjs|mjs)$/.test(r.resolvedFileName)) continue;
       const typesPkg = ts.resolveModuleName(`@types/${spec.replace(/^@([^/]+)\//, '$1__')}`, containing, opts, host).resolvedModule;
-      if (typesPkg) continue;
-      const dts = emitDeclaration(r.resolvedFileName);
-      if (dts) out[spec] = wrap(spec, optionalAnyParams(dts));
+      if (!typesPkg) files.set(spec, r.resolvedFileName);
     }
   }
+  const dts = files.size ? emitDeclarations([...new Set(files.values())], project) : {}, out = {};
+  for (const [spec, f] of files) if (dts[f]) out[spec] = wrap(spec, optionalAnyParams(dts[f]));
   return out;
 }
 
