@@ -64,6 +64,46 @@ def test_assigned_values_type_what_is_still_any(tmp_path: Path) -> None:
     assert result["result"] == 4
 
 
+RESET = """export class Queue {
+  #size: any;
+  #head: any;
+  count: any;
+  later: any;
+  constructor() {
+    this.clear();
+    if (Math.random() > 2) this.arm();
+  }
+
+  clear() {
+    this.#size = 0;
+    this.#head = this.count = 0;
+  }
+
+  arm() {
+    this.later = 'armed';
+  }
+
+  push() {
+    this.#size++;
+    this.count += this.#head;
+    return this.later.length;
+  }
+}
+"""
+
+
+def test_a_field_a_method_of_the_constructor_sets_is_definitely_assigned(tmp_path: Path) -> None:
+    """`this.clear()` in the constructor sets them: typed, with `!` (TS2564 asks an initializer)."""
+    result = run_pass("./evidence", "typeFromAssignments", str(tmp_path), RESET)
+    text = str(result["text"])
+    assert result["errors"] == 0
+    assert "#size!: number;" in text
+    assert "#head!: number;" in text
+    assert "count!: number;" in text
+    # set only under a condition: no `!`, and `string` alone is refused (TS2564)
+    assert "later: any;" in text
+
+
 USED = """export function has(obj: any, key: string) {
   return key in obj;
 }

@@ -227,9 +227,9 @@ function thisOf(m) {
     param.name.text === 'this' && param.parent.body ? param.parent : null;
 }
 
-/** The name of a member, for `name` and for a symbol key `[K]` (the text `K`); null otherwise. */
+/** The name of a member, for `name`, `#name` and a symbol key `[K]` (the text `K`); null otherwise. */
 function memberName(name) {
-  if (ts.isIdentifier(name)) return name.text;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) return name.text;
   return ts.isComputedPropertyName(name) && ts.isIdentifier(name.expression) ? name.expression.text : null;
 }
 
@@ -250,6 +250,34 @@ function propertyValues(cls, prop) {
     ts.forEachChild(n, visit);
   })(cls);
   return out;
+}
+
+/** Whether `e` writes `this.<name>` (`this.a = this.b = v` writes both). */
+function writesThis(e, name) {
+  while (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    if (ts.isPropertyAccessExpression(e.left) && e.left.expression.kind === ts.SyntaxKind.ThisKeyword && e.left.name.text === name) return true;
+    e = e.right;
+  }
+  return false;
+}
+
+/**
+ * Whether class property `prop` is set by a method the constructor calls (`this.clear()`, which
+ * sets `this.#size = 0`), the call and the write each a statement of its own body, not under a
+ * condition: no instance is seen without it, but TypeScript does not follow the call and asks
+ * for an initializer (TS2564), which the property's definite assignment assertion answers.
+ */
+function setThroughConstructor(cls, prop) {
+  const name = memberName(prop.name), ctor = cls.members.find((m) => ts.isConstructorDeclaration(m) && m.body);
+  if (!ctor) return false;
+  const sets = (body) => body.statements.some((st) => ts.isExpressionStatement(st) && writesThis(st.expression, name));
+  return ctor.body.statements.some((st) => {
+    const call = ts.isExpressionStatement(st) && st.expression;
+    if (!call || !ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression) ||
+        call.expression.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
+    const method = cls.members.find((m) => ts.isMethodDeclaration(m) && m.body && m.name && memberName(m.name) === call.expression.name.text);
+    return !!method && sets(method.body);
+  });
 }
 
 /** Values a variable is given: its initializer and every `name = v` to the same symbol in the file. */
@@ -281,7 +309,10 @@ function typeFromAssignments(project, rel) {
       else if (ts.isPropertySignature(n) && thisOf(n)) values = propertyValues(thisOf(n), n);
       else if (ts.isVariableDeclaration(n)) values = variableValues(checker, sf, n);
       const t = values && values.length ? unionOf(checker, values) : null;
-      if (t) edits.push({ start: n.type.getStart(sf), end: n.type.getEnd(), text: t });
+      const definite = t && ts.isPropertyDeclaration(n) && ts.isClassLike(n.parent) && !n.initializer && !n.questionToken &&
+        !n.exclamationToken && !(ts.getCombinedModifierFlags(n) & ts.ModifierFlags.Ambient) && setThroughConstructor(n.parent, n);
+      const start = definite ? n.name.getEnd() : n.type.getStart(sf);
+      if (t) edits.push({ start, end: n.type.getEnd(), text: (definite ? '!' + sf.text.slice(start, n.type.getStart(sf)) : '') + t });
     }
     ts.forEachChild(n, visit);
   })(sf);
