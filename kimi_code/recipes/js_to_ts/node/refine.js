@@ -10,14 +10,15 @@ const { nameable } = require('./names');
 const FLAGS = ts.TypeFormatFlags.NoTruncation;
 
 /**
- * For an argument of `f.call(thisArg, ...)`, the type of `f`'s parameter it is passed to (the
- * compiler's contextual type there is `any`: `call` is generic over what it passes on); null
- * for any other use, or when `f` has not one plain signature.
+ * For an argument of `f.call(thisArg, ...)` or `f.bind(thisArg, ...)`, the type of `f`'s
+ * parameter it is passed to (the compiler's contextual type there is `any`: `call` and `bind`
+ * are generic over what they pass on); null for any other use, or when `f` has not one plain
+ * signature.
  */
 function callParameterType(checker, m) {
   const call = m.parent;
   if (!call || !ts.isCallExpression(call) || call.expression === m || !ts.isPropertyAccessExpression(call.expression) ||
-      call.expression.name.text !== 'call') return null;
+      !/^(call|bind)$/.test(call.expression.name.text)) return null;
   const i = call.arguments.indexOf(m) - 1, sigs = checker.getTypeAtLocation(call.expression.expression).getCallSignatures();
   if (i < 0 || sigs.length !== 1 || sigs[0].getTypeParameters() || i >= sigs[0].parameters.length) return null;
   const d = sigs[0].declaration && sigs[0].declaration.parameters && plainParams(sigs[0].declaration)[i];
@@ -81,14 +82,38 @@ function refineAny(project, rel, pass = 'finalize') {
     if (!next) break;
     tried.add(`${rel}:${next.name.text}:${next.getStart(sf)}`);
     const text = sf.text, errs = project.errorCount(rel);
-    for (const cand of expectedTypes(checker, sf, next)) {
-      const after = text.slice(0, next.type.getStart(sf)) + cand + text.slice(next.type.getEnd());
-      project.setText(rel, after);
-      if (project.errorCount(rel) <= errs) { kept++; break; }
-      project.setText(rel, text);
+    const passing = ts.isParameter(next) ? forwarders(checker, sf, next) : [];
+    const typed = (decls, t) => [...decls].sort((a, b) => b.type.getStart(sf) - a.type.getStart(sf))
+      .reduce((out, d) => out.slice(0, d.type.getStart(sf)) + t + out.slice(d.type.getEnd()), text);
+    found: for (const cand of expectedTypes(checker, sf, next)) {
+      // alone, else with the parameters that pass their value on to it
+      for (const decls of passing.length ? [[next], [next, ...passing]] : [[next]]) {
+        project.setText(rel, typed(decls, cand));
+        if (project.errorCount(rel) <= errs) { kept += decls.length; break found; }
+        project.setText(rel, text);
+      }
     }
   }
   return kept;
+}
+
+/**
+ * The parameters typed `any` or `unknown` that pass their value straight on to parameter
+ * `param` in the file's calls of its function (`limit(fn)` calling `enqueue(fn, resolve)`):
+ * a type for `param` refuses their value unless they get it too.
+ */
+function forwarders(checker, sf, param) {
+  const fn = param.parent, i = plainParams(fn).indexOf(param), out = new Set();
+  if (i < 0 || param.dotDotDotToken) return [];
+  (function visit(n) {
+    if (ts.isCallExpression(n) && n.arguments[i] && ts.isIdentifier(n.arguments[i]) && calleeDeclaration(checker, n.expression) === fn) {
+      const sym = checker.getSymbolAtLocation(n.arguments[i]), d = sym && sym.valueDeclaration;
+      if (d && ts.isParameter(d) && d !== param && !d.dotDotDotToken && d.type && d.getSourceFile() === sf &&
+          (d.type.kind === ts.SyntaxKind.AnyKeyword || d.type.kind === ts.SyntaxKind.UnknownKeyword)) out.add(d);
+    }
+    ts.forEachChild(n, visit);
+  })(sf);
+  return [...out];
 }
 
 const { isWeak, paramKeys } = require('./weak');
