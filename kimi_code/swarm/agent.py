@@ -283,6 +283,7 @@ class Agent:
             tokens=self.tokens,
             elapsed=self.elapsed,
             policy=self.ctx.policy,
+            left=dict(self.tool_ctx.state.get("left", {})),
         )
 
 

@@ -6,7 +6,8 @@ resumed run re-stages finished agents' changes instead of running them again (co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kimi_code.errors import KimiError
@@ -71,6 +72,8 @@ class AgentOutcome:
     tokens: int = 0
     elapsed: float = 0.0
     policy: str = ""
+    left: Mapping[str, str] = field(default_factory=dict)
+    """Its files that its tools left as they were, and why (`left as JavaScript: ...`)."""
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-serialisable dict (with full texts, for resume)."""
@@ -87,6 +90,7 @@ class AgentOutcome:
             "tokens": self.tokens,
             "elapsed": round(self.elapsed, 3),
             "policy": self.policy,
+            "left": dict(self.left),
         }
 
     @classmethod
@@ -109,4 +113,5 @@ class AgentOutcome:
             tokens=int(data.get("tokens", 0)),
             elapsed=float(data.get("elapsed", 0.0)),
             policy=data.get("policy", ""),
+            left={str(k): str(v) for k, v in (data.get("left") or {}).items()},
         )

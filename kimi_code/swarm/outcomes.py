@@ -13,7 +13,10 @@ __all__ = ["file_outcomes"]
 def file_outcomes(
     plan: Plan, coord: Coordinator | None, changes: ChangeSet
 ) -> tuple[FileOutcome, ...]:
-    """One `FileOutcome` per planned file: converted, unchanged, failed, cancelled or not run."""
+    """One `FileOutcome` per planned file: converted, unchanged, failed, cancelled or not run.
+
+    A file its agent's tools left as it was, saying why (`AgentOutcome.left`), failed.
+    """
     by_path = {c.path: c for c in changes.changes}
     out: list[FileOutcome] = []
     for task in plan.tasks:
@@ -25,6 +28,8 @@ def file_outcomes(
                 out.append(FileOutcome(path, None, "not_run", "the agent did not run", task.id))
             elif outcome.status != "done":
                 out.append(FileOutcome(path, None, outcome.status, outcome.reason, task.id))
+            elif change is None and path in outcome.left:
+                out.append(FileOutcome(path, None, "failed", outcome.left[path], task.id))
             elif change is None:
                 out.append(FileOutcome(path, None, "unchanged", note or outcome.summary, task.id))
             else:

@@ -226,6 +226,21 @@ def _decide(
     return "applied", "verified and applied"
 
 
+def _none_converted(coord: Coordinator, changes: ChangeSet) -> str:
+    """Why nothing is applied when no file of the plan changed and some failed, else "".
+
+    The project-level changes (a tsconfig.json, dependency declarations) are only there for
+    the converted files; alone they would be a half-done run on disk.
+    """
+    outcomes = file_outcomes(coord.plan, coord, changes)
+    failed = [f for f in outcomes if f.status in ("failed", "cancelled", "not_run")]
+    if not failed or any(f.status == "converted" for f in outcomes):
+        return ""
+    first = failed[0]
+    more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+    return f"no file was converted: {first.path}: {first.reason}{more}"
+
+
 def refuse_if_interrupted(root: Path) -> None:
     """Refuse to start while an earlier apply or undo in `root` is unfinished.
 
@@ -324,6 +339,8 @@ async def _execute(state: RunState, backend: ChatBackend | None) -> RunReport:
     changes = coord.ctx.workspace.changeset()
     unowned = describe_unowned(coord, verification.diagnostics) if verification else ""
     status, reason = _decide(state.request, changes, verification, unowned)
+    if status in ("applied", "ready") and (none := _none_converted(coord, changes)):
+        status, reason = "not_applied", none
     state.settled = True  # from here the report stands: a late cancel must not drop it
     only: tuple[str, ...] | None = None
     left: dict[str, str] = {}

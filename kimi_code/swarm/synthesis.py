@@ -129,6 +129,7 @@ async def _extra_round(coord: Coordinator, agent: Agent) -> None:
         tokens=previous.tokens + outcome.tokens,
         elapsed=previous.elapsed + outcome.elapsed,
         policy=previous.policy,
+        left={**previous.left, **outcome.left},
     )
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kimi_code.edits.apply import apply_changeset
 from kimi_code.edits.overlay import StagedWorkspace
+from kimi_code.errors import KimiError
 from kimi_code.llm.types import ChatBackend
 from kimi_code.recipes.base import ToolContext, Verification
 from kimi_code.recipes.js_to_ts import paths
@@ -64,14 +66,26 @@ async def _run_steps(
     recipe: JsToTsRecipe, ctx: ToolContext, ws: StagedWorkspace, steps: Any
 ) -> list[tuple[str, str]]:
     tools = {t.name: t for t in recipe.tools()}
-    failed = []
+    failed: dict[str, str] = {}  # path -> why (a file left as JavaScript too), first reason
     for name, args in steps:
         result = await tools[name].handler(ctx, args)
-        if not result.ok:
-            failed.append((args["path"], result.content))
+        if not result.ok or "left" in result.data:
+            failed.setdefault(args["path"], result.content)
         for change in result.changes:
             ws.stage(change, owner=_AGENT)
-    return failed
+    return list(failed.items())
+
+
+def _readable(ws: StagedWorkspace) -> Callable[[str], str]:
+    """`ws.read_text`, with "" for a file that is not text (its rename step says why)."""
+
+    def read(path: str) -> str:
+        try:
+            return ws.read_text(path)
+        except KimiError:
+            return ""
+
+    return read
 
 
 async def convert(
@@ -91,7 +105,7 @@ async def convert(
     start = time.monotonic()
     recipe = JsToTsRecipe(run_tests=run_tests)
     ws = StagedWorkspace(root)
-    files = paths.dependency_order(paths.select(ws.files()), ws.read_text)
+    files = paths.dependency_order(paths.select(ws.files()), _readable(ws))
     ctx = ToolContext(
         workspace=ws, index=None, backend=backend, agent_id=_AGENT, files=tuple(files)
     )
@@ -112,10 +126,14 @@ async def convert(
     finally:
         await recipe.aclose()
         await shutdown_helpers()
+    first: dict[str, str] = {}  # a file left as JavaScript is reported by every step
+    for path, reason in failed:
+        first.setdefault(path, reason)
     applied = False
-    if apply and verification.ok:
+    # a tsconfig.json alone, with every file failed, would be a half-done run on disk
+    if apply and verification.ok and not (first and len(first) == len(files)):
         apply_changeset(ws.root, ws.changeset(), run_id=f"jsts-{uuid.uuid4().hex[:8]}")
         applied = True
     return DriverReport(
-        tuple(files), tuple(failed), verification, applied, time.monotonic() - start
+        tuple(files), tuple(first.items()), verification, applied, time.monotonic() - start
     )

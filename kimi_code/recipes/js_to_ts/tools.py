@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from kimi_code.errors import UserInputError
 from kimi_code.llm.types import ToolSpec
 from kimi_code.model.changes import FileChange, content_hash
 from kimi_code.recipes.base import Tool, ToolContext, ToolResult
@@ -18,7 +19,7 @@ from kimi_code.recipes.js_to_ts.helper import HelperError, helper_for
 from kimi_code.recipes.js_to_ts.model_types import ask_model_for_types
 from kimi_code.recipes.js_to_ts.paths import JS_SUFFIXES, ts_path
 
-__all__ = ["TOOL_NAMES", "build_tools", "current_path"]
+__all__ = ["TOOL_NAMES", "build_tools", "current_path", "left_as_javascript"]
 
 _PATH_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -54,11 +55,45 @@ def _change(ctx: ToolContext, path: str, new_text: str, new_path: str | None = N
     )
 
 
+async def left_as_javascript(ctx: ToolContext, path: str) -> str | None:
+    """Why JavaScript file `path` cannot be converted (it is left as it is), or None.
+
+    It cannot be read as UTF-8 text, or TypeScript's parser finds syntax errors in it: what
+    renaming it to TypeScript cannot fix, and the verification would refuse the whole run.
+
+    Raises:
+        HelperError: the Node helper failed.
+    """
+    try:
+        ctx.workspace.read_text(path)
+    except UserInputError as exc:  # not text, or not UTF-8: the message names the path
+        return str(exc).removeprefix(f"{exc.path}: ")
+    result = await helper_for(ctx.workspace.root).call(ctx.workspace, "syntax", path=path)
+    errors = result.get("errors") or []
+    if not errors:
+        return None
+    first = errors[0]  # the rest often follow from it
+    return f"does not parse as JavaScript (line {first['line']}: {first['message'].rstrip('.')})"
+
+
+def _left(ctx: ToolContext, path: str, reason: str) -> ToolResult:
+    """The result of a step on a file left as JavaScript; the reason is the file's note."""
+    note = f"left as JavaScript: {reason}"
+    ctx.state.setdefault("left", {})[path] = note
+    return ToolResult(ok=True, content=f"{path}: {note}", data={"left": reason})
+
+
 async def rename(ctx: ToolContext, args: dict[str, Any]) -> ToolResult:
-    """Rename a JavaScript file to its TypeScript name."""
+    """Rename a JavaScript file to its TypeScript name (unless it cannot be converted)."""
     path = current_path(ctx, args["path"])
     if not path.endswith(JS_SUFFIXES):
         return ToolResult(ok=True, content=f"{path}: already TypeScript")
+    try:
+        reason = await left_as_javascript(ctx, path)
+    except HelperError as exc:
+        return ToolResult(ok=False, content=f"{path}: {exc}")
+    if reason is not None:
+        return _left(ctx, path, reason)
     text = ctx.workspace.read_text(path)
     target = ts_path(path, text)
     return ToolResult(
@@ -74,9 +109,12 @@ def _helper_tool(
 ) -> Callable[[ToolContext, dict[str, Any]], Awaitable[ToolResult]]:
     async def handler(ctx: ToolContext, args: dict[str, Any]) -> ToolResult:
         path = current_path(ctx, args["path"])
-        if path.endswith(JS_SUFFIXES):
-            return ToolResult(ok=False, content=f"{path}: rename it to TypeScript first")
         try:
+            if path.endswith(JS_SUFFIXES):
+                reason = await left_as_javascript(ctx, path)
+                if reason is not None:
+                    return _left(ctx, path, reason)
+                return ToolResult(ok=False, content=f"{path}: rename it to TypeScript first")
             result = await helper_for(ctx.workspace.root).call(
                 ctx.workspace, op, path=path, **extra
             )
@@ -95,6 +133,8 @@ def _helper_tool(
 async def model_types(ctx: ToolContext, args: dict[str, Any]) -> ToolResult:
     """Ask the model backend to choose types the compiler could not infer."""
     path = current_path(ctx, args["path"])
+    if path.endswith(JS_SUFFIXES):
+        return ToolResult(ok=True, content=f"{path}: JavaScript; no types to choose")
     if ctx.backend is None:
         return ToolResult(ok=True, content=f"{path}: no model backend; skipped")
     text, report = await ask_model_for_types(ctx, path)

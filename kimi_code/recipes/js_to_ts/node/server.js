@@ -4,9 +4,10 @@
 //   {"id": 1, "op": "open", "root": "/abs/ws", "files": {"a.js": "..."}}
 // one response per line on stdout: {"id": 1, "ok": true, "result": {...}} or {"id", "ok": false, "error"}.
 // Ops: open, update, module, infer, narrow, last_resort, finalize, polish, weak_spots,
-// untyped_deps, narrow_declarations, metrics, diagnostics, error_count, try_edits.
+// untyped_deps, narrow_declarations, metrics, diagnostics, error_count, syntax, try_edits.
 // The helper never writes files: results carry the new text and Python stages it.
 const readline = require('readline');
+const ts = require('typescript');
 const { Project } = require('./project');
 const { convertModule } = require('./module_syntax');
 const { inferTypes, narrowAny } = require('./types');
@@ -125,6 +126,15 @@ const OPS = {
   /** `any` keywords and suppressions in the TypeScript files under `dir` (as `strip.js metrics`). */
   metrics(req) { return require('./strip').metrics(req.dir); },
   error_count(req) { const p = need(); return { errors: p.errorCount(req.path) }; },
+  /** Where a JavaScript file does not parse (what renaming it cannot fix): {errors: [{line, message}]}, the first 3. */
+  syntax(req) {
+    const text = file(need(), req.path);
+    const sf = ts.createSourceFile(req.path, text, ts.ScriptTarget.Latest, true, /\.jsx$/.test(req.path) ? ts.ScriptKind.JSX : ts.ScriptKind.JS);
+    const errors = sf.parseDiagnostics.slice(0, 3).map((d) => ({
+      line: sf.getLineAndCharacterOfPosition(d.start).line + 1, message: ts.flattenDiagnosticMessageText(d.messageText, ' '),
+    }));
+    return { errors };
+  },
   /** Keep the edits [{start, end, text}] of `path` that do not raise its error count; batched trials. */
   try_edits(req) {
     const p = need(); file(p, req.path);
