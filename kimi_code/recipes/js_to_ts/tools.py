@@ -68,6 +68,9 @@ async def left_as_javascript(ctx: ToolContext, path: str) -> str | None:
         ctx.workspace.read_text(path)
     except UserInputError as exc:  # not text, or not UTF-8: the message names the path
         return str(exc).removeprefix(f"{exc.path}: ")
+    indexed = ctx.index.files.get(path) if ctx.index is not None else None
+    if indexed is not None and not indexed.has_errors:
+        return None  # tree-sitter read it whole: TypeScript's parser is not asked
     result = await helper_for(ctx.workspace.root).call(ctx.workspace, "syntax", path=path)
     errors = result.get("errors") or []
     if not errors:
