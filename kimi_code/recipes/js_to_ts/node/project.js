@@ -23,6 +23,65 @@ function baseOptions(root) {
   };
 }
 
+/**
+ * Module and library resolutions kept from one program to the next. Each trial edit makes a
+ * new program, which reuses the last one's resolutions while the set of files stays; a file
+ * added or removed (every rename does both) made the next program resolve every import of
+ * every file again, and look the default libraries up again (0.7 s of semver's run). A kept
+ * resolution is dropped when a file appears or goes where its lookup failed or where it
+ * resolved, or when a file it read (a package.json) changes.
+ */
+class Resolutions {
+  constructor(root, options) {
+    this.modules = new Map(); // key -> resolution
+    this.readers = new Map(); // path -> Set(keys whose resolution looked at it)
+    this.libraries = new Map();
+    // what a program asks of a module resolution cache besides resolutions: the package.json
+    // files it read (a file's module format, the @types lookups); without one, every new
+    // program read them again
+    this.cache = ts.createModuleResolutionCache(root, (f) => f, options);
+  }
+
+  module(name, containing, options, host, redirected, mode) {
+    const key = `${containing}\0${name}\0${mode}\0${redirected ? redirected.sourceFile.fileName : ''}`;
+    let r = this.modules.get(key);
+    if (!r) {
+      r = ts.resolveModuleName(name, containing, options, host, undefined, redirected, mode);
+      this.modules.set(key, r);
+      const seen = [...(r.failedLookupLocations || []), ...(r.affectingLocations || [])];
+      if (r.resolvedModule) seen.push(r.resolvedModule.resolvedFileName, r.resolvedModule.originalPath || '');
+      for (const f of seen) {
+        if (!f) continue;
+        if (!this.readers.has(f)) this.readers.set(f, new Set());
+        this.readers.get(f).add(key);
+      }
+    }
+    return r;
+  }
+
+  library(name, from, options, host) {
+    const key = `${name}\0${from}`;
+    if (!this.libraries.has(key)) this.libraries.set(key, ts.resolveLibrary(name, from, options, host));
+    return this.libraries.get(key);
+  }
+
+  /** File `f` was created or deleted (`exists` changed), or its text changed. */
+  changed(f, exists) {
+    if (path.basename(f) === 'package.json') {
+      this.modules.clear(); this.readers.clear(); this.cache.clear();
+      return;
+    }
+    const keys = this.readers.get(f);
+    if (!keys) return;
+    // a changed text matters only to what read it (a package.json), not to where it was found
+    for (const key of keys) {
+      const r = this.modules.get(key);
+      if (r && (exists || (r.affectingLocations || []).includes(f))) this.modules.delete(key);
+    }
+    if (exists) this.readers.delete(f);
+  }
+}
+
 class Project {
   constructor(root) {
     this.root = path.resolve(root);
@@ -33,6 +92,7 @@ class Project {
     this.clock = 0; this.edits = 0; this.ownEdits = new Map();
     this.options = baseOptions(this.root);
     this.disk = new DiskCache(); this.managed = new Map(); // path -> isManaged answer
+    this.resolutions = new Resolutions(this.root, this.options);
     this.service = ts.createLanguageService(this.host(), ts.createDocumentRegistry());
     // error lists come from the native compiler where it runs (native.js)
     this.native = native.available() ? new native.NativeChecker(this) : null;
@@ -57,11 +117,12 @@ class Project {
       const f = this.abs(rel);
       const prev = this.files.get(f);
       if (text === null) {
-        if (prev) { this.files.delete(f); this.noteEdit(f); this.roots = null; }
+        if (prev) { this.files.delete(f); this.noteEdit(f); this.roots = null; this.resolutions.changed(f, true); }
         continue;
       }
       if (prev && prev.text === text) continue;
       if (!prev) this.roots = null;
+      this.resolutions.changed(f, !prev);
       // versions come from one clock so a file deleted and added again never reuses one
       this.files.set(f, { text, version: ++this.clock });
       this.noteEdit(f);
@@ -109,8 +170,15 @@ class Project {
       getDirectories: (d) => this.disk.directories(d),
       realpath: (p) => (this.isManaged(p) ? p : this.disk.realpath(p)),
       useCaseSensitiveFileNames: () => true,
+      resolveModuleNameLiterals: (literals, containing, redirected, options, sf) =>
+        literals.map((lit) => this.resolutions.module(lit.text, containing, options, this.resolutionHost(), redirected, ts.getModeForUsageLocation(sf, lit, options))),
+      resolveLibrary: (name, from, options) => this.resolutions.library(name, from, options, this.resolutionHost()),
+      getModuleResolutionCache: () => this.resolutions.cache,
     };
   }
+
+  /** What module resolution reads: the project's files and the disk (see `host`). */
+  resolutionHost() { return this._resolutionHost || (this._resolutionHost = this.host()); }
 
   program() { return this.service.getProgram(); }
   sourceFile(rel) { return this.program().getSourceFile(this.abs(rel)); }
