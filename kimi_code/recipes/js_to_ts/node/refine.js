@@ -82,12 +82,15 @@ function refineAny(project, rel, pass = 'finalize') {
     if (!next) break;
     tried.add(`${rel}:${next.name.text}:${next.getStart(sf)}`);
     const text = sf.text, errs = project.errorCount(rel);
-    const passing = ts.isParameter(next) ? forwarders(checker, sf, next) : [];
     const typed = (decls, t) => [...decls].sort((a, b) => b.type.getStart(sf) - a.type.getStart(sf))
       .reduce((out, d) => out.slice(0, d.type.getStart(sf)) + t + out.slice(d.type.getEnd()), text);
+    let passing = null; // looked for (a walk of the file) only once a candidate alone is refused
     found: for (const cand of expectedTypes(checker, sf, next)) {
       // alone, else with the parameters that pass their value on to it
-      for (const decls of passing.length ? [[next], [next, ...passing]] : [[next]]) {
+      for (const together of [false, true]) {
+        if (together && passing === null) passing = ts.isParameter(next) ? forwarders(checker, sf, next) : [];
+        if (together && !passing.length) break;
+        const decls = together ? [next, ...passing] : [next];
         project.setText(rel, typed(decls, cand));
         if (project.errorCount(rel) <= errs) { kept += decls.length; break found; }
         project.setText(rel, text);
