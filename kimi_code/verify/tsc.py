@@ -83,10 +83,10 @@ def _native_tsc() -> list[str] | None:
 
 def _written_by_recipe(project: Path) -> bool:
     """Whether `project`'s tsconfig.json is exactly the one the JS->TS recipe writes."""
-    from kimi_code.recipes.js_to_ts.project import TSCONFIG
+    from kimi_code.recipes.js_to_ts.project import is_recipe_tsconfig
 
     try:
-        return bool(json.loads((project / "tsconfig.json").read_text("utf-8")) == TSCONFIG)
+        return is_recipe_tsconfig(json.loads((project / "tsconfig.json").read_text("utf-8")))
     except (OSError, ValueError):
         return False
 

@@ -55,9 +55,11 @@ def _check_installed() -> str:
 class NodeHelper:
     """One helper process bound to one workspace root."""
 
-    def __init__(self, root: Path) -> None:
-        """Create a client for `root`; the process starts on first use."""
+    def __init__(self, root: Path, open_args: dict[str, Any] | None = None) -> None:
+        """Create a client for `root`; the process starts on first use, opened with
+        `open_args` (shared with its pool: what the run decided for every helper)."""
         self.root = root
+        self.open_args = open_args if open_args is not None else {}
         self._proc: asyncio.subprocess.Process | None = None
         self._lock = asyncio.Lock()
         self._ids = itertools.count(1)
@@ -74,7 +76,9 @@ class NodeHelper:
                 limit=_LIMIT,
             )
             self._sent = {}
-            await self._roundtrip({"op": "open", "root": str(self.root), "files": {}})
+            await self._roundtrip(
+                {"op": "open", "root": str(self.root), "files": {}, **self.open_args}
+            )
         return self._proc
 
     async def _roundtrip(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -88,6 +92,8 @@ class NodeHelper:
             raise HelperError(f"node helper exited (code {proc.returncode}) during {request['op']}")
         reply = json.loads(line)
         if not reply.get("ok"):
+            if reply.get("input"):
+                raise ConfigError(str(reply.get("error")))
             raise HelperError(f"node helper {request['op']}: {reply.get('error')}")
         result: dict[str, Any] = reply["result"]
         return result
@@ -112,7 +118,8 @@ class NodeHelper:
 
         Raises:
             HelperError: the helper crashed or reported an error.
-            ConfigError: node or the helper's packages are missing.
+            ConfigError: node or the helper's packages are missing, or the project's
+                tsconfig.json cannot be read.
         """
         async with self._lock:
             await self._start()
@@ -175,6 +182,8 @@ class HelperPool:
         """A pool of at most `size` processes for `root`; none starts before the first call."""
         self.root = root
         self.size = size
+        # options every process is opened with: the run's decisions (`nodeTypes`)
+        self.open_args: dict[str, Any] = {}
         self._helpers: list[NodeHelper] = []
         self._idle: list[NodeHelper] = []
         self._last: dict[int, str] = {}  # id(helper) -> path of its last request
@@ -185,7 +194,7 @@ class HelperPool:
             while not self._idle and len(self._helpers) >= self.size:
                 await self._freed.wait()
             if not self._idle:
-                helper = NodeHelper(self.root)
+                helper = NodeHelper(self.root, self.open_args)
                 self._helpers.append(helper)
                 return helper
             mine = [h for h in self._idle if path is not None and self._last.get(id(h)) == path]

@@ -110,13 +110,14 @@ class JsToTsRecipe:
 
         Raises:
             HelperError: the Node helper failed.
+            ConfigError: the project's tsconfig.json cannot be read.
         """
         self._roots.add(workspace.root)
         self._original(workspace.root)
-        changes = [c for c in (tsconfig_change(workspace),) if c is not None]
         sources = paths.select(workspace.files())
-        changes += await declaration_changes(workspace, sources)
-        return changes
+        found = await declaration_changes(workspace, sources)
+        config = tsconfig_change(workspace, node_types=found.node_types is not False)
+        return ([config] if config is not None else []) + found.changes
 
     async def conclude(self, workspace: Workspace) -> Sequence[FileChange]:
         """The generated dependency declarations, cut to the API the typed code uses.

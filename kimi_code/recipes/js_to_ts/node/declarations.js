@@ -94,6 +94,7 @@ function untypedDeclarations(project, rels) {
       if (!typesPkg) files.set(spec, r.resolvedFileName);
     }
   }
+  project.decideNodeTypes(undefined, [...files.values()]); // the declarations are emitted with the project's types
   const dts = files.size ? emitDeclarations([...new Set(files.values())], project) : {}, out = {};
   for (const [spec, f] of files) if (dts[f]) out[spec] = wrap(spec, optionalAnyParams(dts[f]));
   return out;

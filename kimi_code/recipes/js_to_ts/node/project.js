@@ -7,11 +7,14 @@ const path = require('path');
 const ts = require('typescript');
 const { DiskCache } = require('./disk');
 const native = require('./native');
+const { usesNode } = require('./node_types');
+const { convertModule } = require('./module_syntax');
 
 const MANAGED = /\.(js|jsx|mjs|cjs|ts|tsx|mts|cts|json)$/;
 const CHECKED = /\.(ts|tsx|mts|cts)$/;
 const HELPER_TYPES = path.join(__dirname, 'node_modules', '@types');
 
+/** The options of the tsconfig.json the recipe writes (`types` is decided with the files). */
 function baseOptions(root) {
   return {
     strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'],
@@ -21,6 +24,37 @@ function baseOptions(root) {
     typeRoots: [path.join(root, 'node_modules', '@types'), HELPER_TYPES],
     jsx: ts.JsxEmit.React,
   };
+}
+
+/**
+ * The options of the project's own tsconfig.json (resolved `extends` included) with what the
+ * helper needs on top: JavaScript files readable (not checked), `.ts` specifiers allowed, no
+ * output, and type roots that fall back on the helper's `@types`. `null` when the project has
+ * none (the recipe writes one: `baseOptions`). A config TypeScript cannot read fails the
+ * whole run before any file is touched: the error names the file, line and reason.
+ */
+function ownOptions(root) {
+  const file = path.join(root, 'tsconfig.json');
+  if (!ts.sys.fileExists(file)) return null;
+  const where = (d) => {
+    if (!d.file || d.start === undefined) return '';
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    return `${d.file.fileName}:${line + 1}:${character + 1}: `;
+  };
+  const fail = (d) => {
+    const e = new Error(`${where(d) || `${file}: `}${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    throw Object.assign(e, { input: true });
+  };
+  const json = ts.readJsonConfigFile(file, ts.sys.readFile);
+  if (json.parseDiagnostics.length) fail(json.parseDiagnostics[0]);
+  const parsed = ts.parseJsonSourceFileConfigFileContent(json, ts.sys, root, undefined, file);
+  // "No inputs were found" (TS18003) only says the project has no TypeScript yet
+  const errors = parsed.errors.filter((d) => d.code !== 18003 && d.category === ts.DiagnosticCategory.Error);
+  if (errors.length) fail(errors[0]);
+  const options = { ...parsed.options, noEmit: true, allowJs: true, checkJs: false, allowImportingTsExtensions: true };
+  delete options.configFilePath;
+  if (!options.typeRoots) options.typeRoots = baseOptions(root).typeRoots;
+  return options;
 }
 
 /**
@@ -90,12 +124,19 @@ class Project {
     // differ on a text, and a pass switches between them (see `checked`)
     this.memo = new Map(); this.nativeMemo = new Map();
     this.clock = 0; this.edits = 0; this.ownEdits = new Map();
-    this.options = baseOptions(this.root);
+    // the project's own tsconfig.json, as its compiler reads it, else the one the recipe writes
+    this.ownConfig = ownOptions(this.root);
+    this.options = this.ownConfig || baseOptions(this.root);
+    // whether the options name @types/node: decided once, before the first program (see
+    // `decideNodeTypes`); a project's own config names its types itself
+    this.nodeTypes = this.ownConfig ? null : undefined;
     this.disk = new DiskCache(); this.managed = new Map(); // path -> isManaged answer
     this.resolutions = new Resolutions(this.root, this.options);
     this.service = ts.createLanguageService(this.host(), ts.createDocumentRegistry());
-    // error lists come from the native compiler where it runs (native.js)
-    this.native = native.available() ? new native.NativeChecker(this) : null;
+    // error lists come from the native compiler where it runs (native.js), under the config the
+    // recipe writes only: TypeScript 7 drops options a project's own config may use (`baseUrl`,
+    // `moduleResolution: node10`...), and verification checks such a project with TypeScript 5
+    this.native = native.available() && !this.ownConfig ? new native.NativeChecker(this) : null;
     this.referenceOnly = new Set(); // files the native compiler disagreed on (see `checked`)
   }
 
@@ -180,7 +221,29 @@ class Project {
   /** What module resolution reads: the project's files and the disk (see `host`). */
   resolutionHost() { return this._resolutionHost || (this._resolutionHost = this.host()); }
 
-  program() { return this.service.getProgram(); }
+  /**
+   * Name @types/node in the options (`true`), or not: as told (`open` passes what the run
+   * decided, so every helper of a pool agrees), else whether the project's sources, as the
+   * recipe's module syntax will leave them, or `extra` files (untyped dependencies' JavaScript,
+   * whose declarations the code imports) use what only it declares. Once, before any program.
+   */
+  decideNodeTypes(told, extra = []) {
+    if (this.nodeTypes !== undefined) return this.nodeTypes;
+    let uses = told;
+    if (typeof uses !== 'boolean') {
+      const sources = [...this.files].filter(([f]) => !f.endsWith('.json')).map(([f, e]) => [f, e.text]);
+      for (const f of extra) sources.push([f, this.readFile(f) || '']);
+      uses = sources.some(([f, text]) => usesNode(f, /\.[cm]?jsx?$/.test(f) ? convertModule(f, text).text : text));
+    }
+    this.nodeTypes = uses;
+    this.options.types = uses ? ['node'] : [];
+    return uses;
+  }
+
+  program() {
+    if (this.nodeTypes === undefined) this.decideNodeTypes();
+    return this.service.getProgram();
+  }
   sourceFile(rel) { return this.program().getSourceFile(this.abs(rel)); }
 
   diagnostics(rel) {

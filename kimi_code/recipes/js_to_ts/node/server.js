@@ -31,7 +31,12 @@ const need = () => { if (!project) throw new Error('no project open (send "open"
 const file = (p, rel) => { const t = p.text(rel); if (t === undefined) throw new Error(`${rel}: not in the project`); return t; };
 
 const OPS = {
-  open(req) { if (project) project.close(); project = new Project(req.root); project.update(req.files || {}); return { files: project.files.size }; },
+  open(req) {
+    if (project) project.close();
+    project = new Project(req.root); project.update(req.files || {});
+    if (typeof req.nodeTypes === 'boolean') project.decideNodeTypes(req.nodeTypes);
+    return { files: project.files.size };
+  },
   update(req) { need().update(req.files || {}); return {}; },
   module(req) {
     const p = need(), r = convertModule(req.path, file(p, req.path));
@@ -104,7 +109,8 @@ const OPS = {
   },
   untyped_deps(req) {
     const p = need();
-    return { declarations: untypedDeclarations(p, req.paths || []), jsx: jsxDeclaration(p, req.paths || []) };
+    const declarations = untypedDeclarations(p, req.paths || []);
+    return { declarations, jsx: jsxDeclaration(p, req.paths || []), nodeTypes: p.nodeTypes };
   },
   /** Generated dependency declarations cut to what the project uses, `any` narrowed: {texts: {path: text}} */
   narrow_declarations(req) {
@@ -160,7 +166,9 @@ function handle(line) {
     if (!op) throw new Error(`unknown op ${JSON.stringify(req.op)}`);
     resp = { id: req.id, ok: true, result: op(req) };
   } catch (e) {
-    resp = { id: req.id, ok: false, error: String((e && e.stack) || e).slice(0, 2000) };
+    // bad input (the project's tsconfig.json) is reported as it is; a failure of ours with its stack
+    resp = e && e.input ? { id: req.id, ok: false, input: true, error: e.message }
+      : { id: req.id, ok: false, error: String((e && e.stack) || e).slice(0, 2000) };
   }
   process.stdout.write(JSON.stringify(resp) + '\n');
 }
