@@ -9,6 +9,8 @@ never write files: they return `FileChange`s, which the coordinator stages in me
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,6 +159,22 @@ class Recipe(Protocol):
     ) -> Sequence[tuple[str, dict[str, Any]]]:
         """Tool calls for a fix-up round on `files` given the diagnostics mapped to them."""
         ...
+
+
+def warm_up(recipe: Recipe, root: Path) -> asyncio.Task[None] | None:
+    """Start the optional `warm_up(root)` hook of `recipe` in the background: what its first
+    step needs (the JS->TS recipe's Node helper: loading TypeScript takes a quarter of a second)
+    starts while the run indexes and plans. Its failure is left for that step to meet.
+    """
+    hook = getattr(recipe, "warm_up", None)
+    if not callable(hook):
+        return None
+
+    async def run() -> None:
+        with contextlib.suppress(Exception):
+            await hook(root)
+
+    return asyncio.create_task(run())
 
 
 async def conclude(recipe: Recipe, workspace: Workspace) -> Sequence[FileChange]:

@@ -26,7 +26,7 @@ from kimi_code.llm.types import BackendInfo, ChatBackend
 from kimi_code.model.changes import ChangeSet
 from kimi_code.model.events import AgentEvent, AgentState
 from kimi_code.plan.model import Plan
-from kimi_code.recipes.base import Recipe, Verification
+from kimi_code.recipes.base import Recipe, Verification, warm_up
 from kimi_code.swarm.agent import Policy, SwarmContext
 from kimi_code.swarm.budget import Budget, Limits
 from kimi_code.swarm.coordinator import Coordinator
@@ -86,6 +86,8 @@ class RunState:
     """The run's recipe; its `aclose()`, if it has one, releases helper processes at the end."""
     settled: bool = False
     """The outcome is decided (applying, or about to report): cancelling changes nothing now."""
+    warming: asyncio.Task[None] | None = None
+    """The recipe's `warm_up`, started with the run (kept here so it is not collected)."""
 
     def announce(self, message: str, state: AgentState = AgentState.RUNNING, **extra: Any) -> None:
         """Emit a run-level event."""
@@ -165,6 +167,7 @@ async def _setup(state: RunState, backend: ChatBackend | None) -> Coordinator:
 
     request = state.request
     recipe = state.recipe = get_recipe(request.recipe) if request.recipe else None
+    state.warming = warm_up(recipe, request.root) if recipe is not None else None
     index = state.index
     if index is None:
         from kimi_code.index import build_index
@@ -308,6 +311,9 @@ async def execute(state: RunState, backend: ChatBackend | None) -> RunReport:
         state.announce(f"run failed: {exc}", AgentState.FAILED)
         raise
     finally:
+        if state.warming is not None:  # done by now, unless the run ended before its first step
+            state.warming.cancel()
+            await asyncio.gather(state.warming, return_exceptions=True)
         if state.owned_backend is not None:
             await state.owned_backend.aclose()
         aclose = getattr(state.recipe, "aclose", None)

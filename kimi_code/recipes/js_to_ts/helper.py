@@ -76,10 +76,29 @@ class NodeHelper:
                 limit=_LIMIT,
             )
             self._sent = {}
-            await self._roundtrip(
-                {"op": "open", "root": str(self.root), "files": {}, **self.open_args}
-            )
+            try:
+                await self._roundtrip(
+                    {"op": "open", "root": str(self.root), "files": {}, **self.open_args}
+                )
+            except BaseException:
+                # not opened: the next call starts again (and meets the same error)
+                proc, self._proc = self._proc, None
+                if proc.returncode is None:
+                    proc.kill()
+                    await proc.wait()
+                raise
         return self._proc
+
+    async def start(self) -> None:
+        """Start and open the process now, if it is not running.
+
+        Raises:
+            HelperError: the helper failed to start.
+            ConfigError: node or the helper's packages are missing, or the project's
+                tsconfig.json cannot be read.
+        """
+        async with self._lock:
+            await self._start()
 
     async def _roundtrip(self, request: dict[str, Any]) -> dict[str, Any]:
         proc = self._proc
@@ -222,6 +241,21 @@ class HelperPool:
             return await helper.call(workspace, op, **args)
         finally:
             await self._release(helper, path)
+
+    async def prestart(self) -> None:
+        """Start the first process ahead of the first request (nothing if one exists).
+
+        Raises:
+            HelperError: the helper failed to start.
+            ConfigError: see `NodeHelper.start`.
+        """
+        if self._helpers:
+            return
+        helper = await self._acquire(None)
+        try:
+            await helper.start()
+        finally:
+            await self._release(helper, None)
 
     @property
     def processes(self) -> int:

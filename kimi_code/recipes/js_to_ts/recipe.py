@@ -76,6 +76,16 @@ class JsToTsRecipe:
             self._before[root] = task
         return task
 
+    async def warm_up(self, root: Path) -> None:
+        """Start a Node helper for `root` (TypeScript loads while the run indexes and plans).
+
+        Raises:
+            ConfigError: node or TypeScript is missing, or the tsconfig.json is unreadable.
+            HelperError: the helper failed to start.
+        """
+        self._roots.add(root)
+        await helper_for(root).prestart()
+
     def select_files(self, index: WorkspaceIndex, scope: Sequence[str] | None) -> list[str]:
         """JavaScript sources of the workspace (tests, configs and bundles are left alone)."""
         return paths.select(index.files.keys(), scope)

@@ -98,3 +98,33 @@ async def test_try_edits_keeps_what_compiles_in_one_request(tmp_path: Path) -> N
         await pool.close()
     assert result["kept"] == 1 and result["errors"] == 0
     assert "f(v: unknown)" in result["text"] and "g(w: any)" in result["text"]
+
+
+async def test_a_prestarted_process_answers_the_first_request(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    pool = HelperPool(tmp_path, 1)
+    try:
+        started = asyncio.create_task(pool.prestart())
+        # the first request waits for the process the prestart opens, and no other starts
+        result = await pool.call(ws, "error_count", path="c.ts")
+        await started
+        assert result["errors"] == 2 and pool.processes == 1
+        await pool.prestart()  # one is running: nothing to do
+        assert pool.processes == 1
+    finally:
+        await pool.close()
+
+
+async def test_a_failed_prestart_leaves_the_error_to_the_first_request(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    (tmp_path / "tsconfig.json").write_text('{ "compilerOptions": { "strict": true }\n')
+    pool = HelperPool(tmp_path, 1)
+    try:
+        with pytest.raises(ConfigError, match=r"tsconfig\.json:2:1: '}' expected"):
+            await pool.prestart()
+        (tmp_path / "tsconfig.json").write_text('{ "compilerOptions": { "strict": true } }\n')
+        # the process that failed to open is gone; the next request starts one that reads
+        # the mended config
+        assert (await pool.call(ws, "error_count", path="c.ts"))["errors"] == 2
+    finally:
+        await pool.close()

@@ -7,7 +7,8 @@
 //                                       original path; the TS file is removed. TYPE: module|commonjs.
 const fs = require('fs');
 const path = require('path');
-const ts = require('typescript');
+const compileCache = require('./compile_cache');
+const ts = compileCache.load();
 
 function walk(d, out = []) {
   for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -73,4 +74,5 @@ if (require.main === module) {
   if (cmd === 'metrics') console.log(JSON.stringify(metrics(dir)));
   else if (cmd === 'strip') console.log(JSON.stringify(strip(dir, type || 'commonjs')));
   else { console.error('usage: strip.js metrics DIR | strip DIR TYPE'); process.exit(2); }
+  compileCache.save();
 }
