@@ -37,6 +37,7 @@ __all__ = [
 NODE_DIR = Path(__file__).parent / "node"
 SOURCE_SUFFIXES = (".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".json")
 _LIMIT = 64 * 1024 * 1024  # one response line may carry a whole project's diagnostics
+_LARGEST = 8 * 1024 * 1024  # a source file larger is no source TypeScript should be fed
 
 
 class HelperError(KimiError):
@@ -121,10 +122,9 @@ class NodeHelper:
         current: dict[str, str] = {}
         for path in workspace.files():
             if path.endswith(SOURCE_SUFFIXES):
-                try:
-                    current[path] = workspace.read_text(path)
-                except KimiError:
-                    continue
+                text = _source_text(workspace, path)
+                if text is not None:
+                    current[path] = text
         delta: dict[str, str | None] = {
             p: t for p, t in current.items() if self._sent.get(p) != content_hash(t)
         }
@@ -169,6 +169,26 @@ class NodeHelper:
             except TimeoutError:
                 proc.kill()
                 await proc.wait()
+
+
+def _source_text(workspace: Workspace, path: str) -> str | None:
+    """The text of `path` as TypeScript reads it; None for a file it would not read.
+
+    A file that is not UTF-8 is left as it is by the run, but TypeScript reads it anyway
+    (invalid bytes as U+FFFD) when converted code imports it, so the helper must see it too.
+    """
+    try:
+        return workspace.read_text(path)
+    except KimiError:
+        pass
+    try:
+        with open(workspace.root / path, "rb") as handle:
+            data = handle.read(_LARGEST + 1)
+    except OSError:
+        return None
+    if len(data) > _LARGEST or b"\x00" in data[:8192]:
+        return None
+    return data.decode("utf-8", "replace")
 
 
 def pool_size(cpus: int | None = None) -> int:

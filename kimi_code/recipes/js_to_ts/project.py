@@ -26,6 +26,7 @@ __all__ = [
     "Declarations",
     "declaration_changes",
     "is_recipe_tsconfig",
+    "javascript_change",
     "narrowed_declarations",
     "recipe_tsconfig",
     "tsconfig_change",
@@ -52,17 +53,54 @@ TSCONFIG: dict[str, Any] = {
 }
 
 
-def recipe_tsconfig(*, node_types: bool = True) -> dict[str, Any]:
-    """The tsconfig.json the recipe writes; `node_types=False` names no `@types` package."""
+_TS_SOURCES = ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts"]
+
+
+def recipe_tsconfig(*, node_types: bool = True, javascript: bool = False) -> dict[str, Any]:
+    """The tsconfig.json the recipe writes; `node_types=False` names no `@types` package;
+    `javascript=True` lets TypeScript read the JavaScript files the code imports (files left
+    as JavaScript), without checking them or taking in any other."""
     config = json.loads(json.dumps(TSCONFIG))
+    options = config["compilerOptions"]
     if not node_types:
-        config["compilerOptions"]["types"] = []
+        options["types"] = []
+    if javascript:
+        options["allowJs"], options["checkJs"] = True, False
+        config = {"compilerOptions": options, "include": _TS_SOURCES, **config}
     return config
 
 
 def is_recipe_tsconfig(config: object) -> bool:
     """Whether `config` (parsed JSON) is a tsconfig.json the recipe writes."""
-    return config in (TSCONFIG, recipe_tsconfig(node_types=False))
+    return any(
+        config == recipe_tsconfig(node_types=node, javascript=js)
+        for node in (True, False)
+        for js in (False, True)
+    )
+
+
+def javascript_change(workspace: Workspace, sources: list[str]) -> FileChange | None:
+    """The recipe's new tsconfig.json again, letting TypeScript read JavaScript, when some of
+    `sources` (the project's JavaScript sources in the staged view) stay JavaScript: left as
+    they were, or outside the run's scope. Converted code importing one of them would
+    otherwise get TS7016 (no declaration file) under `strict`. None when the project has a
+    tsconfig.json of its own, the recipe's reads JavaScript already, or no source is left.
+
+    Raises:
+        KimiError: the staged tsconfig.json cannot be read.
+    """
+    if not sources or not workspace.exists("tsconfig.json"):
+        return None
+    text = workspace.read_text("tsconfig.json")
+    try:
+        config = json.loads(text)
+    except ValueError:
+        return None
+    for node in (True, False):
+        if config == recipe_tsconfig(node_types=node):
+            new = json.dumps(recipe_tsconfig(node_types=node, javascript=True), indent=2) + "\n"
+            return FileChange(path="tsconfig.json", new_text=new, old_hash=content_hash(text))
+    return None
 
 
 def tsconfig_change(workspace: Workspace, *, node_types: bool = True) -> FileChange | None:

@@ -25,6 +25,7 @@ from kimi_code.recipes.js_to_ts import paths
 from kimi_code.recipes.js_to_ts.helper import helper_for, shutdown_helpers
 from kimi_code.recipes.js_to_ts.project import (
     declaration_changes,
+    javascript_change,
     narrowed_declarations,
     tsconfig_change,
 )
@@ -130,12 +131,15 @@ class JsToTsRecipe:
         return ([config] if config is not None else []) + found.changes
 
     async def conclude(self, workspace: Workspace) -> Sequence[FileChange]:
-        """The generated dependency declarations, cut to the API the typed code uses.
+        """The generated dependency declarations, cut to the API the typed code uses; and the
+        recipe's tsconfig.json reading JavaScript, when some sources stay JavaScript.
 
         Raises:
             HelperError: the Node helper failed.
         """
-        return await narrowed_declarations(workspace)
+        changes = list(await narrowed_declarations(workspace))
+        config = javascript_change(workspace, paths.select(workspace.files()))
+        return changes + ([config] if config is not None else [])
 
     async def verify(self, workspace: Workspace, index: WorkspaceIndex | None) -> Verification:
         """Compare the staged result with the original project: tsc errors and tests.

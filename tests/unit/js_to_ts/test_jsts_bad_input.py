@@ -2,7 +2,9 @@
 
 A file that is not UTF-8 text, or that TypeScript's parser cannot read as JavaScript, stays
 JavaScript and is reported failed, naming why; the other files are converted. When no file
-can be converted, nothing is written: not even the tsconfig.json the run would add.
+can be converted, nothing is written: not even the tsconfig.json the run would add. Converted
+code may import a file left as JavaScript (or outside the run's scope): the tsconfig.json the
+run writes then lets TypeScript read the JavaScript it imports.
 """
 
 from __future__ import annotations
@@ -84,3 +86,43 @@ async def test_the_sequential_driver_reports_them_too(tmp_path: Path) -> None:
     assert set(failed) == {"broken.js", "latin.js"}
     assert "does not parse as JavaScript (line 2" in failed["broken.js"]
     assert (root / "main.ts").is_file() and (root / "broken.js").is_file()
+
+
+def test_a_converted_file_may_import_one_left_as_javascript(tmp_path: Path) -> None:
+    # TypeScript reads the file that is not UTF-8 (its bad byte as U+FFFD), and so does the
+    # helper: the importer gets the module's real type, not a suppression of a missing module
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "package.json").write_text(json.dumps({"name": "latin", "main": "main.js"}))
+    (root / "main.js").write_text("const n = require('./latin')\nmodule.exports = n + 1\n")
+    (root / "latin.js").write_bytes(LATIN)
+    code, report = _refactor(root)
+    assert code == 0 and report["applied"], report
+    assert report["any_count"] == report["suppressions"] == 0
+    assert (root / "main.ts").read_text() == "import n = require('./latin');\nexport = n + 1;\n"
+    config = json.loads((root / "tsconfig.json").read_text())
+    # JavaScript read where the code imports it, not checked, and no other file taken in
+    assert config["compilerOptions"]["allowJs"] is True
+    assert config["compilerOptions"]["checkJs"] is False
+    assert config["include"] == ["**/*.ts", "**/*.tsx", "**/*.mts", "**/*.cts"]
+    assert (root / "latin.js").read_bytes() == LATIN
+
+
+def test_a_file_outside_the_scope_stays_javascript_and_may_be_imported(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    root.mkdir()
+    (root / "package.json").write_text(json.dumps({"name": "scoped"}))
+    (root / "util.js").write_text(GOOD["util.js"])
+    (root / "main.js").write_text(GOOD["main.js"])
+    main = str(root / "main.js")  # the run's scope: util.js stays JavaScript
+    proc = subprocess.run(
+        [sys.executable, "-m", "kimi_code", "refactor", "js-to-ts", main, "--yes", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    report = json.loads(proc.stdout)
+    assert proc.returncode == 0 and report["applied"], report
+    assert report["files"] == 1 and (root / "main.ts").is_file() and (root / "util.js").is_file()
+    assert "allowJs" in (root / "tsconfig.json").read_text()
