@@ -77,15 +77,35 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def scope_of(path: str) -> tuple[Path, tuple[str, ...]]:
     """The workspace root and scope for a PATH argument.
 
+    The root is the project PATH is in (`project_root`), so a run on `src/` or on one file
+    still has the project's package.json (its module type, its tests) and writes the
+    tsconfig.json beside it; the scope is PATH within it (none when PATH is the root).
+
     Raises:
         UserInputError: PATH does not exist.
     """
     target = Path(path).resolve()
-    if target.is_dir():
-        return target, ()
-    if target.is_file():
-        return target.parent, (target.name,)
-    raise UserInputError("no such file or folder", path=path)
+    if not (target.is_dir() or target.is_file()):
+        raise UserInputError("no such file or folder", path=path)
+    root = project_root(target if target.is_dir() else target.parent)
+    return root, (() if root == target else (target.relative_to(root).as_posix(),))
+
+
+def project_root(folder: Path) -> Path:
+    """The nearest folder from `folder` up that has a package.json, not above the top of the
+    git repository `folder` is in; `folder` itself when it has one, is in no repository
+    (the search would have no bound: a package.json in a home folder), or none is found."""
+    if (folder / "package.json").is_file():
+        return folder
+    top = next((d for d in (folder, *folder.parents) if (d / ".git").exists()), None)
+    if top is None:
+        return folder
+    candidate = folder
+    while candidate != top:
+        candidate = candidate.parent
+        if (candidate / "package.json").is_file():
+            return candidate
+    return folder
 
 
 def _request(args: argparse.Namespace) -> RunRequest:

@@ -110,11 +110,14 @@ def test_a_converted_file_may_import_one_left_as_javascript(tmp_path: Path) -> N
 
 def test_a_file_outside_the_scope_stays_javascript_and_may_be_imported(tmp_path: Path) -> None:
     root = tmp_path / "p"
-    root.mkdir()
+    (root / "src").mkdir(parents=True)
     (root / "package.json").write_text(json.dumps({"name": "scoped"}))
-    (root / "util.js").write_text(GOOD["util.js"])
-    (root / "main.js").write_text(GOOD["main.js"])
-    main = str(root / "main.js")  # the run's scope: util.js stays JavaScript
+    (root / "src" / "util.js").write_text(GOOD["util.js"])
+    (root / "src" / "main.js").write_text(GOOD["main.js"])
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "js"]):
+        subprocess.run([*git, *args], check=True)
+    main = str(root / "src" / "main.js")  # the run's scope: util.js stays JavaScript
     proc = subprocess.run(
         [sys.executable, "-m", "kimi_code", "refactor", "js-to-ts", main, "--yes", "--json"],
         capture_output=True,
@@ -124,5 +127,8 @@ def test_a_file_outside_the_scope_stays_javascript_and_may_be_imported(tmp_path:
     )
     report = json.loads(proc.stdout)
     assert proc.returncode == 0 and report["applied"], report
-    assert report["files"] == 1 and (root / "main.ts").is_file() and (root / "util.js").is_file()
+    assert report["files"] == 1
+    assert (root / "src" / "main.ts").is_file() and (root / "src" / "util.js").is_file()
+    # the project is the package.json's folder: its tsconfig.json goes there
     assert "allowJs" in (root / "tsconfig.json").read_text()
+    assert not (root / "src" / "tsconfig.json").exists()
