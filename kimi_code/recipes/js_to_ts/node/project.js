@@ -264,6 +264,7 @@ class Project {
 
   /** The file's syntactic and semantic diagnostics, from the native compiler or the service. */
   checkFile(f) {
+    if (this.nodeTypes === undefined) this.decideNodeTypes(); // both compilers check under it
     if (this.native) {
       try {
         return this.native.diagnostics(f);

@@ -7,8 +7,7 @@
 // untyped_deps, narrow_declarations, metrics, diagnostics, error_count, syntax, try_edits.
 // The helper never writes files: results carry the new text and Python stages it.
 const readline = require('readline');
-const compileCache = require('./compile_cache');
-const ts = compileCache.load(); // before any other module requires it
+const ts = require('./compile_cache').load(); // before any other module requires it
 const { Project } = require('./project');
 const { convertModule } = require('./module_syntax');
 const { inferTypes, narrowAny } = require('./types');
@@ -173,4 +172,4 @@ function handle(line) {
   }
   process.stdout.write(JSON.stringify(resp) + '\n');
 }
-rl.on('close', () => { ready.then(() => { if (project) project.close(); compileCache.save(); process.exit(0); }); });
+rl.on('close', () => { ready.then(() => { if (project) project.close(); process.exit(0); }); });

@@ -7,8 +7,7 @@
 //                                       original path; the TS file is removed. TYPE: module|commonjs.
 const fs = require('fs');
 const path = require('path');
-const compileCache = require('./compile_cache');
-const ts = compileCache.load();
+const ts = require('./compile_cache').load();
 
 function walk(d, out = []) {
   for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -74,5 +73,4 @@ if (require.main === module) {
   if (cmd === 'metrics') console.log(JSON.stringify(metrics(dir)));
   else if (cmd === 'strip') console.log(JSON.stringify(strip(dir, type || 'commonjs')));
   else { console.error('usage: strip.js metrics DIR | strip DIR TYPE'); process.exit(2); }
-  compileCache.save();
 }
