@@ -4,18 +4,15 @@
 // compiler emits declarations from the dependency's own JavaScript; they are wrapped in
 // `declare module 'name' { ... }` so the code gets the real API instead of `any`.
 const ts = require('typescript');
-const { builtinModules } = require('module');
+const { moduleSpecifier, isBuiltinModule } = require('./specifiers');
 const { acceptAlong, bisectApply } = require('./batch');
 
 function bareSpecifiers(fileName, text) {
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
   const out = new Set();
   (function visit(n) {
-    let spec = null;
-    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) spec = n.moduleSpecifier.text;
-    if (ts.isExternalModuleReference(n) && ts.isStringLiteral(n.expression)) spec = n.expression.text;
-    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'require' && n.arguments.length === 1 && ts.isStringLiteral(n.arguments[0])) spec = n.arguments[0].text;
-    if (spec && !spec.startsWith('.') && !spec.startsWith('/') && !spec.startsWith('node:') && !builtinModules.includes(spec.split('/')[0])) out.add(spec);
+    const spec = moduleSpecifier(n);
+    if (spec && !spec.startsWith('.') && !spec.startsWith('/') && !isBuiltinModule(spec)) out.add(spec);
     ts.forEachChild(n, visit);
   })(sf);
   return [...out];

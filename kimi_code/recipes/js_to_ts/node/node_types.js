@@ -14,7 +14,7 @@
 const fs = require('fs');
 const path = require('path');
 const ts = require('typescript');
-const { builtinModules } = require('module');
+const { moduleSpecifier, isBuiltinModule } = require('./specifiers');
 
 const LIST = path.join(__dirname, 'node_types.json');
 let known = null; // {globals: Set, members: Set}
@@ -27,19 +27,7 @@ function list() {
   return known;
 }
 
-const BUILTIN = new Set(builtinModules);
 const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self']);
-const isBuiltin = (spec) => spec.startsWith('node:') || BUILTIN.has(spec.split('/')[0]);
-
-/** A module specifier of `n` (import, export, require, import(), import x = require). */
-function specifier(n) {
-  let s = null;
-  if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier) s = n.moduleSpecifier;
-  else if (ts.isExternalModuleReference(n)) s = n.expression;
-  else if (ts.isCallExpression(n) && n.arguments.length === 1 &&
-           (n.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(n.expression) && n.expression.text === 'require'))) s = n.arguments[0];
-  return s && ts.isStringLiteralLike(s) ? s.text : null;
-}
 
 /** Whether identifier `n` names something rather than being a member or key name. */
 function isReference(n) {
@@ -69,8 +57,8 @@ function usesNode(fileName, text) {
     } else if (ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.ImportKeyword) {
       found = true;
     } else {
-      const spec = specifier(n);
-      if (spec !== null && isBuiltin(spec)) found = true;
+      const spec = moduleSpecifier(n);
+      if (spec !== null && isBuiltinModule(spec)) found = true;
     }
     // JSDoc types name globals too (`@param {Buffer} b`); TypeScript turns them into annotations
     for (const doc of n.jsDoc || []) visit(doc);
