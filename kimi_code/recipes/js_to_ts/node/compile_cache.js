@@ -83,7 +83,12 @@ function build() {
 }
 
 if (require.main === module) {
-  process.stdout.write(build() ? `kept ${path.relative(process.cwd(), DIR)}\n` : '');
+  try {
+    process.stdout.write(build() ? `kept ${path.relative(process.cwd(), DIR)}\n` : '');
+  } catch (e) {
+    // a read-only install: the helper starts without the cache, a little slower
+    process.stdout.write(`not kept (${e.code || e.message}): TypeScript will be compiled at each start\n`);
+  }
 }
 
 module.exports = { load, build, fromCache };
