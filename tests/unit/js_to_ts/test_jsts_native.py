@@ -103,24 +103,26 @@ def test_typescript_5_takes_over_when_the_native_child_dies(tmp_path: Path) -> N
 CHECKED = r"""
 const native = require('./native');
 const { Project } = require('./project');
+const { lastResort } = require('./last_resort');
 const [root] = process.argv.slice(1);
 native.load().then(() => {
   const p = new Project(root);
-  p.update({ 'agree.ts': AGREE, 'differ.ts': DIFFER });
+  p.update(FILES);
   const runs = [];
-  // a pass: one edit, kept by whichever compiler answers (their counts before and after)
-  const pass = (rel) => () => {
-    const before = p.errorCount(rel);
-    p.setText(rel, p.text(rel) + '// edited\n');
+  // a pass: one edit (`from` -> `to`, or a comment at the end), kept by whichever compiler
+  // answers (their counts before and after)
+  const pass = (rel, from, to) => () => {
+    const before = p.errorCount(rel), text = p.text(rel);
+    p.setText(rel, from ? text.replace(from, to) : text + '// edited\n');
     runs.push({ rel, native: !!p.native, before, after: p.errorCount(rel) });
-    return p.errorCount(rel);
+    return { text: p.text(rel), errors: p.errorCount(rel) };
   };
-  const out = {
-    agree: p.checked('agree.ts', pass('agree.ts')),
-    differ: p.checked('differ.ts', pass('differ.ts')),
-    again: p.checked('differ.ts', pass('differ.ts')),
-    text: p.text('differ.ts'),
-  };
+  const out = {};
+  for (const [key, rel, from, to, repair] of PASSES) {
+    const r = p.checked(rel, pass(rel, from, to), repair ? () => lastResort(p, rel) : null);
+    out[key] = { errors: r.errors, same: r.text === p.text(rel) };
+  }
+  out.texts = Object.fromEntries(Object.keys(FILES).map((f) => [f, p.text(f)]));
   out.runs = runs;
   p.close();
   process.stdout.write(JSON.stringify(out));
@@ -140,23 +142,62 @@ DIFFER = """export function help(d: any, c: any): string {
 }
 """
 
+# and two errors both report
+SHARED = "export const one: number = 'one';\nexport const two: number = 'two';\n"
+
+
+def _checked(tmp_path: Path, files: dict[str, str], passes: list[list[object]]) -> dict:
+    script = CHECKED.replace("FILES", json.dumps(files)).replace("PASSES", json.dumps(passes))
+    return run_node(script, str(tmp_path))
+
 
 def test_a_pass_runs_again_on_typescript_5_where_the_compilers_differ(tmp_path: Path) -> None:
-    script = CHECKED.replace("AGREE", json.dumps("export const n: number = 'one';\n")).replace(
-        "DIFFER", json.dumps(DIFFER)
-    )
-    out = run_node(script, str(tmp_path))
-    assert out["agree"] == 1
-    # the pass ran natively, the counts differed (0 against 4): it ran again, from the same
-    # text, on TypeScript 5, and so does the next pass over that file
+    files = {"agree.ts": "export const n: number = 'one';\n", "differ.ts": DIFFER}
+    order = [("agree", "agree.ts"), ("differ", "differ.ts")]
+    order += [("again", "differ.ts"), ("more", "differ.ts")]
+    out = _checked(tmp_path, files, [[k, f, None, None, False] for k, f in order])
+    # the native compiler sees differ.ts clean, TypeScript 5 does not: the pass runs again,
+    # from the same text, on TypeScript 5; the second time that happens to the file,
+    # TypeScript 5 answers every pass over it from then on
     assert out["runs"] == [
         {"rel": "agree.ts", "native": True, "before": 1, "after": 1},
         {"rel": "differ.ts", "native": True, "before": 0, "after": 0},
         {"rel": "differ.ts", "native": False, "before": 4, "after": 4},
+        {"rel": "differ.ts", "native": True, "before": 0, "after": 0},
+        {"rel": "differ.ts", "native": False, "before": 4, "after": 4},
         {"rel": "differ.ts", "native": False, "before": 4, "after": 4},
     ]
-    assert (out["differ"], out["again"]) == (4, 4)
-    assert out["text"] == DIFFER + "// edited\n// edited\n"
+    assert [out[k]["errors"] for k in ("agree", "differ", "again", "more")] == [1, 4, 4, 4]
+    assert out["texts"]["differ.ts"] == DIFFER + "// edited\n" * 3
+
+
+def test_a_pass_stands_where_the_compilers_differ_as_they_did_before(tmp_path: Path) -> None:
+    # four errors only TypeScript 5 sees and two both see: a pass that removes one of the two
+    # moves both counts alike, and its native result stands; one that makes the file clean
+    # for the native compiler does not (TypeScript 5 would still see four errors)
+    files = {"a.ts": SHARED + DIFFER}
+    out = _checked(
+        tmp_path,
+        files,
+        [["fix one", "a.ts", "'one'", "1", False], ["fix two", "a.ts", "'two'", "2", False]],
+    )
+    assert out["runs"] == [
+        {"rel": "a.ts", "native": True, "before": 2, "after": 1},
+        {"rel": "a.ts", "native": True, "before": 1, "after": 0},
+        {"rel": "a.ts", "native": False, "before": 5, "after": 4},
+    ]
+    assert (out["fix one"]["errors"], out["fix two"]["errors"]) == (5, 4)
+    assert out["texts"]["a.ts"] == SHARED.replace("'one'", "1").replace("'two'", "2") + DIFFER
+
+
+def test_the_last_resort_repairs_what_only_typescript_5_sees(tmp_path: Path) -> None:
+    # a pass that may suppress errors (finalize) leaves the file clean for the native compiler
+    # only: the last resort, on TypeScript 5, removes the four errors it alone sees, and the
+    # pass is not run again
+    out = _checked(tmp_path, {"a.ts": DIFFER}, [["final", "a.ts", None, None, True]])
+    assert out["runs"] == [{"rel": "a.ts", "native": True, "before": 0, "after": 0}]
+    assert out["final"] == {"errors": 0, "same": True}
+    assert out["texts"]["a.ts"] not in (DIFFER, DIFFER + "// edited\n")
 
 
 def test_the_helper_keeps_no_edit_typescript_5_refuses(tmp_path: Path) -> None:

@@ -62,7 +62,7 @@ const OPS = {
     return p.checked(req.path, () => {
       const used = lastResort(p, req.path, req.suppress !== false);
       return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
-    });
+    }, () => lastResort(p, req.path, req.suppress !== false));
   },
   /** narrow any -> unknown, the last resort (which tries unknown before any), then tighten its casts. */
   finalize(req) {
@@ -75,7 +75,7 @@ const OPS = {
       used.fromCalls = typesFromCallSites(p, req.path);
       Object.assign(used, tightenCasts(p, req.path));
       return { text: p.text(req.path), used, errors: p.errorCount(req.path) };
-    });
+    }, () => lastResort(p, req.path, req.suppress !== false));
   },
   /**
    * Once every file is typed: the passes that read other files' types again (call sites,
