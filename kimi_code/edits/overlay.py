@@ -55,6 +55,11 @@ class StagedWorkspace:
         self._targets: dict[str, str] = {}  # current path -> original path, for staged files
         self._owners: dict[str, str] = {}
         self._disk_hashes: dict[str, str] = {}
+        # what the disk held when first read: the listing (walked once) and the texts read.
+        # A run reads every source file before each helper call; the disk is its base, and
+        # a file changed there since is caught when a change to it is staged or applied.
+        self._listing: frozenset[str] | None = None
+        self._disk_texts: dict[str, str] = {}
 
     @property
     def root(self) -> Path:
@@ -95,6 +100,9 @@ class StagedWorkspace:
             return self._read_disk(rel)
 
     def _read_disk(self, rel: str) -> str:
+        cached = self._disk_texts.get(rel)
+        if cached is not None:
+            return cached
         data = self._read_regular(rel)
         if data is None:
             raise UserInputError("no such file", path=rel)
@@ -106,6 +114,7 @@ class StagedWorkspace:
             reason = f"not valid UTF-8 ({exc.reason} at byte {exc.start})"
             raise UserInputError(reason, path=rel) from None
         self._disk_hashes.setdefault(rel, content_hash(data))
+        self._disk_texts[rel] = text
         return text
 
     def _read_regular(self, rel: str) -> bytes | None:
@@ -147,17 +156,18 @@ class StagedWorkspace:
 
     def files(self) -> list[str]:
         """Every workspace-relative file in the current view (skipping SKIP_DIRS), sorted."""
-        found: set[str] = set()
-        for dirpath, dirnames, filenames in os.walk(self._root):
-            dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS]
-            base = Path(dirpath).relative_to(self._root)
-            for name in filenames:
-                if _is_plain_file(Path(dirpath) / name):
-                    found.add((base / name).as_posix())
+        if self._listing is None:
+            found: set[str] = set()
+            for dirpath, dirnames, filenames in os.walk(self._root):
+                dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS]
+                base = Path(dirpath).relative_to(self._root)
+                for name in filenames:
+                    if _is_plain_file(Path(dirpath) / name):
+                        found.add((base / name).as_posix())
+            self._listing = frozenset(found)
         with self._lock:
-            found.difference_update(self._staged)
-            found.update(self._targets)
-        return sorted(found)
+            current = self._listing.difference(self._staged).union(self._targets)
+        return sorted(current)
 
     # -- staging -------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ before it is judged. Core layer; no I/O beyond `os.path.realpath`.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path, PurePosixPath
 
@@ -16,8 +17,10 @@ from kimi_code.errors import SandboxViolation
 __all__ = ["normalize_relpath", "relative_to_root", "resolve_inside"]
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize_relpath(path: str) -> str:
-    """Return `path` as a clean workspace-relative POSIX path.
+    """Return `path` as a clean workspace-relative POSIX path (memoized: tools and views
+    normalize the same few paths again and again).
 
     Raises:
         SandboxViolation: the path is empty, absolute, contains `..`, a NUL byte or a backslash.

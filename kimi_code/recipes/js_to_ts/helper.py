@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from kimi_code.errors import ConfigError, KimiError
-from kimi_code.model.changes import content_hash
 from kimi_code.recipes.base import Workspace
 
 __all__ = [
@@ -64,7 +63,7 @@ class NodeHelper:
         self._proc: asyncio.subprocess.Process | None = None
         self._lock = asyncio.Lock()
         self._ids = itertools.count(1)
-        self._sent: dict[str, str] = {}
+        self._sent: dict[str, str] = {}  # path -> the text the process has
 
     async def _start(self) -> asyncio.subprocess.Process:
         if self._proc is None or self._proc.returncode is not None:
@@ -125,11 +124,10 @@ class NodeHelper:
                 text = _source_text(workspace, path)
                 if text is not None:
                     current[path] = text
-        delta: dict[str, str | None] = {
-            p: t for p, t in current.items() if self._sent.get(p) != content_hash(t)
-        }
+        # texts, not hashes, are compared: most are the very objects compared last time
+        delta: dict[str, str | None] = {p: t for p, t in current.items() if self._sent.get(p) != t}
         delta.update({p: None for p in self._sent if p not in current})
-        self._sent = {p: content_hash(t) for p, t in current.items()}
+        self._sent = current
         return delta
 
     async def call(self, workspace: Workspace, op: str, **args: Any) -> dict[str, Any]:
@@ -148,7 +146,7 @@ class NodeHelper:
             result = await self._roundtrip({"op": op, **args})
             if isinstance(result.get("text"), str) and isinstance(args.get("path"), str):
                 # the helper now holds the new text; it is staged by the caller next
-                self._sent[args["path"]] = content_hash(result["text"])
+                self._sent[args["path"]] = result["text"]
             return result
 
     def kill(self) -> None:

@@ -60,6 +60,19 @@ def test_stale_disk_write_is_refused(ws: StagedWorkspace) -> None:
         ws.stage(FileChange("b.js", "x", read))
 
 
+def test_the_view_keeps_the_disk_it_first_read(ws: StagedWorkspace) -> None:
+    # a run's base is the disk as it first read it (listing and texts, read once); a file the
+    # user changes meanwhile is caught when a change to it is staged
+    assert ws.files() == ["b.js", "lib/a.js"]
+    before = ws.read_text("b.js")
+    (ws.root / "b.js").write_text("changed by the user\n")
+    (ws.root / "c.js").write_text("added by the user\n")
+    assert (ws.read_text("b.js"), ws.files()) == (before, ["b.js", "lib/a.js"])
+    with pytest.raises(StaleWriteError, match="changed on disk since the agent read it"):
+        ws.stage(edit(ws, "b.js", "x\n"))
+    assert (ws.root / "b.js").read_text() == "changed by the user\n"
+
+
 def test_stale_staged_write_is_refused(ws: StagedWorkspace) -> None:
     first = edit(ws, "b.js", "first\n")
     ws.stage(first)
