@@ -128,6 +128,23 @@ function thisTypeOutside(sf, changes, pos) {
   return cls ? changes.map((c) => (outside(c) ? { ...c, newText: c.newText.replace(THIS, cls) } : c)) : null;
 }
 
+/**
+ * The code fixes TypeScript 5 offers for diagnostic `d` of `fileName`. Its language service
+ * first lists the file's diagnostics, semantic and suggestions, only to tell whether a "fix
+ * all" goes with each fix, which no pass uses: a whole check of the file for each new program,
+ * most of what inference from usage costs. The program is told of none meanwhile.
+ */
+function fixesAt(project, fileName, d) {
+  const program = project.program(), { getSemanticDiagnostics, getSuggestionDiagnostics } = program;
+  program.getSemanticDiagnostics = (sf, token) => (sf ? [] : getSemanticDiagnostics(sf, token));
+  program.getSuggestionDiagnostics = () => [];
+  try {
+    return project.service.getCodeFixesAtPosition(fileName, d.start, d.start + d.length, [d.code], FORMAT, PREFS);
+  } finally {
+    Object.assign(program, { getSemanticDiagnostics, getSuggestionDiagnostics });
+  }
+}
+
 /** inferFromUsage for every implicit-any error, each fix kept only where the error count drops. */
 function inferEach(project, rel) {
   const fileName = project.abs(rel);
@@ -138,7 +155,7 @@ function inferEach(project, rel) {
     const ctor = d.code === 2683 ? constructorAt(project, rel, d.start) : null;
     let fixes = [];
     try {
-      fixes = project.service.getCodeFixesAtPosition(fileName, d.start, d.start + d.length, [d.code], FORMAT, PREFS);
+      fixes = fixesAt(project, fileName, d);
     } catch (e) { continue; }
     const fix = fixes.find((x) => x.fixName === 'inferFromUsage');
     if (!fix) continue;
