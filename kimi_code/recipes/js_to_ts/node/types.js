@@ -35,12 +35,34 @@ function inClassBody(sf, pos) {
   return !!owner && ts.isClassLike(owner);
 }
 
+/**
+ * `fn()`, a TypeScript 5 code fix over all of `rel`, with the program's errors for the file
+ * those the native compiler gives its trial checks, and no suggestions from the checker (the
+ * JSDoc ones the fixes read come from the syntax tree): TypeScript 5 would check the whole
+ * file to list them, once per program. Unchanged where TypeScript 5 answers the checks.
+ */
+function withNativeErrors(project, rel, fn) {
+  const program = project.program();
+  if (!project.native) return fn();
+  const sf = program.getSourceFile(project.abs(rel));
+  const syntax = new Set(program.getSyntacticDiagnostics(sf).map((d) => `${d.code}:${d.start}`));
+  const errors = project.diagnostics(rel).filter((d) => !syntax.has(`${d.code}:${d.start}`)).map((d) => ({ ...d, file: sf }));
+  const { getSemanticDiagnostics, getSuggestionDiagnostics } = program;
+  program.getSemanticDiagnostics = (f, token) => (f === sf ? errors : getSemanticDiagnostics(f, token));
+  program.getSuggestionDiagnostics = (f, token) => (f === sf ? [] : getSuggestionDiagnostics(f, token));
+  try {
+    return fn();
+  } finally {
+    Object.assign(program, { getSemanticDiagnostics, getSuggestionDiagnostics });
+  }
+}
+
 /** Apply one combined code fix to `rel`; edits to other files are dropped (one owner per file). */
 function combinedFix(project, rel, fixId) {
   const fileName = project.abs(rel);
   let res;
   try {
-    res = project.service.getCombinedCodeFix({ type: 'file', fileName }, fixId, FORMAT, PREFS);
+    res = withNativeErrors(project, rel, () => project.service.getCombinedCodeFix({ type: 'file', fileName }, fixId, FORMAT, PREFS));
   } catch (e) {
     return false;
   }
