@@ -36,19 +36,17 @@ function inClassBody(sf, pos) {
 }
 
 /**
- * `fn()`, a TypeScript 5 code fix over all of `rel`, with the program's errors for the file
- * those the native compiler gives its trial checks, and no suggestions from the checker (the
- * JSDoc ones the fixes read come from the syntax tree): TypeScript 5 would check the whole
- * file to list them, once per program. Unchanged where TypeScript 5 answers the checks.
+ * `fn()`, a TypeScript 5 code fix over `rel`, with the program giving `errors(sourceFile)` as
+ * the file's semantic diagnostics and no suggestions from the checker. The language service
+ * lists the file's diagnostics before a fix, a whole check of the file for each new program:
+ * a single fix only tells from them whether a "fix all" goes with it, which no pass uses; a
+ * combined fix finds where to apply in them (the JSDoc suggestions it reads come from the
+ * syntax tree, not the checker).
  */
-function withNativeErrors(project, rel, fn) {
-  const program = project.program();
-  if (!project.native) return fn();
-  const sf = program.getSourceFile(project.abs(rel));
-  const syntax = new Set(program.getSyntacticDiagnostics(sf).map((d) => `${d.code}:${d.start}`));
-  const errors = project.diagnostics(rel).filter((d) => !syntax.has(`${d.code}:${d.start}`)).map((d) => ({ ...d, file: sf }));
+function withDiagnostics(project, rel, errors, fn) {
+  const program = project.program(), sf = program.getSourceFile(project.abs(rel));
   const { getSemanticDiagnostics, getSuggestionDiagnostics } = program;
-  program.getSemanticDiagnostics = (f, token) => (f === sf ? errors : getSemanticDiagnostics(f, token));
+  program.getSemanticDiagnostics = (f, token) => (f === sf ? errors(sf) : getSemanticDiagnostics(f, token));
   program.getSuggestionDiagnostics = (f, token) => (f === sf ? [] : getSuggestionDiagnostics(f, token));
   try {
     return fn();
@@ -57,12 +55,20 @@ function withNativeErrors(project, rel, fn) {
   }
 }
 
+/** The native compiler's semantic errors of `rel` (what its trial checks see), on TypeScript 5's source file `sf`. */
+function nativeErrors(project, rel, sf) {
+  const syntax = new Set(project.program().getSyntacticDiagnostics(sf).map((d) => `${d.code}:${d.start}`));
+  return project.diagnostics(rel).filter((d) => !syntax.has(`${d.code}:${d.start}`)).map((d) => ({ ...d, file: sf }));
+}
+
 /** Apply one combined code fix to `rel`; edits to other files are dropped (one owner per file). */
 function combinedFix(project, rel, fixId) {
   const fileName = project.abs(rel);
   let res;
   try {
-    res = withNativeErrors(project, rel, () => project.service.getCombinedCodeFix({ type: 'file', fileName }, fixId, FORMAT, PREFS));
+    const fix = () => project.service.getCombinedCodeFix({ type: 'file', fileName }, fixId, FORMAT, PREFS);
+    // where TypeScript 5 answers the trial checks, the fix reads its own diagnostics
+    res = project.native ? withDiagnostics(project, rel, (sf) => nativeErrors(project, rel, sf), fix) : fix();
   } catch (e) {
     return false;
   }
@@ -150,23 +156,6 @@ function thisTypeOutside(sf, changes, pos) {
   return cls ? changes.map((c) => (outside(c) ? { ...c, newText: c.newText.replace(THIS, cls) } : c)) : null;
 }
 
-/**
- * The code fixes TypeScript 5 offers for diagnostic `d` of `fileName`. Its language service
- * first lists the file's diagnostics, semantic and suggestions, only to tell whether a "fix
- * all" goes with each fix, which no pass uses: a whole check of the file for each new program,
- * most of what inference from usage costs. The program is told of none meanwhile.
- */
-function fixesAt(project, fileName, d) {
-  const program = project.program(), { getSemanticDiagnostics, getSuggestionDiagnostics } = program;
-  program.getSemanticDiagnostics = (sf, token) => (sf ? [] : getSemanticDiagnostics(sf, token));
-  program.getSuggestionDiagnostics = () => [];
-  try {
-    return project.service.getCodeFixesAtPosition(fileName, d.start, d.start + d.length, [d.code], FORMAT, PREFS);
-  } finally {
-    Object.assign(program, { getSemanticDiagnostics, getSuggestionDiagnostics });
-  }
-}
-
 /** inferFromUsage for every implicit-any error, each fix kept only where the error count drops. */
 function inferEach(project, rel) {
   const fileName = project.abs(rel);
@@ -177,7 +166,8 @@ function inferEach(project, rel) {
     const ctor = d.code === 2683 ? constructorAt(project, rel, d.start) : null;
     let fixes = [];
     try {
-      fixes = fixesAt(project, fileName, d);
+      fixes = withDiagnostics(project, rel, () => [], () =>
+        project.service.getCodeFixesAtPosition(fileName, d.start, d.start + d.length, [d.code], FORMAT, PREFS));
     } catch (e) { continue; }
     const fix = fixes.find((x) => x.fixName === 'inferFromUsage');
     if (!fix) continue;
