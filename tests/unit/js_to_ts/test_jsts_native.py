@@ -4,7 +4,8 @@ The helper's passes ask for a file's errors after every trial edit; the native c
 answer what the TypeScript 5 language service answers for the same in-memory project (codes,
 positions in UTF-16, messages with their chains), follow edits, added and deleted files, never
 read the workspace's files on disk in place of the staged ones, and hand over to TypeScript 5
-when its child process dies.
+when its child process dies. The child reads a copy of the staged files under `.kimi/check/`,
+removed when the helper closes; where none can be made, it reads them through callbacks.
 """
 
 from __future__ import annotations
@@ -98,6 +99,97 @@ def test_typescript_5_takes_over_when_the_native_child_dies(tmp_path: Path) -> N
     after_kill = _run(tmp_path / "ws", kill=True)
     assert after_kill["nativeAtEnd"] is False
     assert after_kill["steps"] == _run(tmp_path / "ws", checker="ts5")["steps"]
+
+
+COPY = r"""
+const native = require('./native');
+const { Project } = require('./project');
+const fs = require('fs');
+const path = require('path');
+const [root, files, checked] = process.argv.slice(1);
+native.load().then(() => {
+  const p = new Project(root);
+  p.update(JSON.parse(files));
+  const codes = (f) => p.diagnostics(f).map((d) => d.code);
+  const errors = Object.fromEntries(JSON.parse(checked).map((f) => [f, codes(f)]));
+  const shadow = p.native && p.native.shadow;
+  const base = path.join(root, '.kimi', 'check');
+  const during = shadow ? fs.readdirSync(base) : [];
+  const first = JSON.parse(checked)[0];
+  const copied = shadow ? fs.readFileSync(path.join(shadow.dir, first), 'utf8') : null;
+  p.close();
+  const after = fs.existsSync(base);
+  process.stdout.write(JSON.stringify({ errors, copy: !!shadow, during, copied, after }));
+});
+"""
+
+# src/a.ts reads its own folder's node_modules, the root's, and a file only staged
+NESTED = {
+    "src/a.ts": (
+        "import { inner } from 'inner';\n"
+        "import { outer } from 'outer';\n"
+        "import { b } from './b';\n"
+        "export const s: string = inner + outer + b;\n"
+        "export const n: number = inner;\n"
+    ),
+    "src/b.ts": "export const b = 'b';\n",
+}
+
+
+def _copy_run(root: Path, files: dict[str, str], checked: list[str], **env: str) -> dict:
+    environ = {k: v for k, v in os.environ.items() if k != "KIMI_JSTS_CHECKER"} | env
+    return run_node(COPY, str(root), json.dumps(files), json.dumps(checked), env=environ)
+
+
+def _nested_packages(root: Path) -> None:
+    for folder, name in ((root / "src", "inner"), (root, "outer")):
+        package = folder / "node_modules" / name
+        package.mkdir(parents=True)
+        (package / "package.json").write_text(json.dumps({"name": name, "types": "index.d.ts"}))
+        (package / "index.d.ts").write_text(f"export declare const {name}: string;\n")
+
+
+def test_the_native_compiler_reads_a_copy_that_goes_when_the_helper_closes(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "ws"
+    _nested_packages(root)
+    (root / "src" / "b.ts").write_text("export const b = 2;\n")  # the staged text hides it
+    out = _copy_run(root, NESTED, ["src/a.ts"])
+    reference = _copy_run(root, NESTED, ["src/a.ts"], KIMI_JSTS_CHECKER="ts5")
+    assert out["copy"] is True and reference["copy"] is False
+    assert out["errors"] == reference["errors"] == {"src/a.ts": [2322]}
+    assert out["copied"] == NESTED["src/a.ts"]
+    assert len(out["during"]) == 1 and out["during"][0].split("-")[0].isdigit()
+    # the copy is gone, and nothing of the workspace was written
+    assert out["after"] is False
+    assert (root / "src" / "b.ts").read_text() == "export const b = 2;\n"
+    assert not (root / "src" / "a.ts").exists()
+
+
+def test_callbacks_answer_where_no_copy_can_be_made(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    _nested_packages(root)
+    (root / ".kimi").write_text("a file where the state folder would be\n")
+    out = _copy_run(root, NESTED, ["src/a.ts"])
+    assert out["copy"] is False
+    assert out["errors"] == {"src/a.ts": [2322]}
+
+
+def test_copies_left_by_a_killed_helper_are_removed(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    gone = subprocess.Popen(["true"])  # a process that has exited: its pid is free
+    gone.wait()
+    left = root / ".kimi" / "check" / f"{gone.pid}-1"
+    running = root / ".kimi" / "check" / f"{os.getpid()}-1"
+    for folder in (left, running):
+        folder.mkdir(parents=True)
+        (folder / "x.ts").write_text("export const x = 1;\n")
+    out = _copy_run(root, {"a.ts": "export const a: number = 1;\n"}, ["a.ts"])
+    assert out["errors"] == {"a.ts": []}
+    assert not left.exists()
+    assert running.exists()  # another helper's, still running
 
 
 CHECKED = r"""
