@@ -156,19 +156,34 @@ function thisTypeOutside(sf, changes, pos) {
   return cls ? changes.map((c) => (outside(c) ? { ...c, newText: c.newText.replace(THIS, cls) } : c)) : null;
 }
 
+/**
+ * The function whose parameter an implicit-any error at `pos` (TS7006, TS7019) is about, when
+ * inference from usage types all its parameters at once whichever one it is asked about (a
+ * named parameter of a function other than a setter); else null.
+ */
+function inferredTogether(sf, pos) {
+  const param = ts.findAncestor(nodeAt(sf, pos, 0), ts.isParameter);
+  return param && ts.isIdentifier(param.name) && !ts.isSetAccessorDeclaration(param.parent) ? param.parent : null;
+}
+
 /** inferFromUsage for every implicit-any error, each fix kept only where the error count drops. */
 function inferEach(project, rel) {
-  const fileName = project.abs(rel);
+  const fileName = project.abs(rel), sf = project.sourceFile(rel);
   const diags = project.diagnostics(rel).filter((x) => IMPLICIT.has(x.code));
   const groups = [];
   const seen = new Set();
+  const asked = new Map(); // function -> the fixes of its parameters (one inference for all of them)
   for (const d of diags) {
     const ctor = d.code === 2683 ? constructorAt(project, rel, d.start) : null;
-    let fixes = [];
-    try {
-      fixes = withDiagnostics(project, rel, () => [], () =>
-        project.service.getCodeFixesAtPosition(fileName, d.start, d.start + d.length, [d.code], FORMAT, PREFS));
-    } catch (e) { continue; }
+    const together = d.code === 7006 || d.code === 7019 ? inferredTogether(sf, d.start) : null;
+    let fixes = together && asked.get(together);
+    if (!fixes) {
+      try {
+        fixes = withDiagnostics(project, rel, () => [], () =>
+          project.service.getCodeFixesAtPosition(fileName, d.start, d.start + d.length, [d.code], FORMAT, PREFS));
+      } catch (e) { continue; }
+      if (together) asked.set(together, fixes);
+    }
     const fix = fixes.find((x) => x.fixName === 'inferFromUsage');
     if (!fix) continue;
     const mine = thisTypeOutside(project.sourceFile(rel), fix.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges), d.start);
