@@ -115,11 +115,14 @@ native.load().then(() => {
   const shadow = p.native && p.native.shadow;
   const base = path.join(root, '.kimi', 'check');
   const during = shadow ? fs.readdirSync(base) : [];
+  const { execSync } = require('child_process');
+  const git = fs.existsSync(path.join(root, '.git'));
+  const status = git ? execSync('git status --porcelain', { cwd: root }).toString() : null;
   const first = JSON.parse(checked)[0];
   const copied = shadow ? fs.readFileSync(path.join(shadow.dir, first), 'utf8') : null;
   p.close();
   const after = fs.existsSync(base);
-  process.stdout.write(JSON.stringify({ errors, copy: !!shadow, during, copied, after }));
+  process.stdout.write(JSON.stringify({ errors, copy: !!shadow, during, copied, after, status }));
 });
 """
 
@@ -155,14 +158,21 @@ def test_the_native_compiler_reads_a_copy_that_goes_when_the_helper_closes(
     root = tmp_path / "ws"
     _nested_packages(root)
     (root / "src" / "b.ts").write_text("export const b = 2;\n")  # the staged text hides it
+    (root / ".gitignore").write_text("node_modules/\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid"]
+    subprocess.run([*git, "init", "-q"], cwd=root, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*git, "commit", "-qm", "start"], cwd=root, check=True)
     out = _copy_run(root, NESTED, ["src/a.ts"])
     reference = _copy_run(root, NESTED, ["src/a.ts"], KIMI_JSTS_CHECKER="ts5")
     assert out["copy"] is True and reference["copy"] is False
     assert out["errors"] == reference["errors"] == {"src/a.ts": [2322]}
     assert out["copied"] == NESTED["src/a.ts"]
+    assert out["status"] == ""  # while the copy is there, git sees a clean tree
     assert len(out["during"]) == 1 and out["during"][0].split("-")[0].isdigit()
-    # the copy is gone, and nothing of the workspace was written
+    # the copy is gone, and nothing of the workspace was written; git ignores `.kimi/`
     assert out["after"] is False
+    assert (root / ".kimi" / ".gitignore").read_text() == "*\n"
     assert (root / "src" / "b.ts").read_text() == "export const b = 2;\n"
     assert not (root / "src" / "a.ts").exists()
 

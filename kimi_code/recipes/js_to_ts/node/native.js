@@ -51,7 +51,6 @@ function toDiagnostic(d, file) {
   return { file, start: d.pos, length: d.end - d.pos, code: d.code, category: d.category, messageText };
 }
 
-
 /**
  * A copy of the project's in-memory files on disk, under `.kimi/check/<pid>-<n>/` of the root
  * (`.kimi/` is never indexed, copied or committed), that the native compiler reads by itself.
@@ -69,6 +68,9 @@ class Shadow {
     const dir = path.join(base, `${process.pid}-${++Shadow.made}`);
     try {
       fs.mkdirSync(dir, { recursive: true });
+      // as a run's state folder: kept out of the user's commits (and of a dirty-tree check)
+      const ignore = path.join(root, '.kimi', '.gitignore');
+      if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
       // copies of helpers that were killed
       for (const name of fs.readdirSync(base)) {
         if (!alive(Number(name.split('-')[0]))) fs.rmSync(path.join(base, name), { recursive: true, force: true });
