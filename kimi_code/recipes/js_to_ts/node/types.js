@@ -117,12 +117,15 @@ function constructorAt(project, rel, pos) {
   return new RegExp(`\\bnew\\s+${esc}\\b|\\b${esc}\\.prototype\\b`).test(sf.text) ? name : null;
 }
 
+/** The parameter declaration around `pos`, or undefined. */
+const parameterAt = (sf, pos) => ts.findAncestor(nodeAt(sf, pos, 0), ts.isParameter);
+
 /**
  * The class whose instances the calls of the function declaring the parameter at `pos` pass
  * for it as `this` (`get(this, key)` in `LRUCache`'s methods), or null unless it is one class.
  */
 function thisArgumentClass(sf, pos) {
-  const param = ts.findAncestor(nodeAt(sf, pos, 0), ts.isParameter), fn = param && param.parent;
+  const param = parameterAt(sf, pos), fn = param && param.parent;
   if (!fn || !fn.parameters) return null;
   let name = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : null;
   if (!name && ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)) name = fn.parent.name.text;
@@ -162,7 +165,7 @@ function thisTypeOutside(sf, changes, pos) {
  * named parameter of a function other than a setter); else null.
  */
 function inferredTogether(sf, pos) {
-  const param = ts.findAncestor(nodeAt(sf, pos, 0), ts.isParameter);
+  const param = parameterAt(sf, pos);
   return param && ts.isIdentifier(param.name) && !ts.isSetAccessorDeclaration(param.parent) ? param.parent : null;
 }
 
