@@ -189,7 +189,7 @@ function inferEach(project, rel) {
     }
     const fix = fixes.find((x) => x.fixName === 'inferFromUsage');
     if (!fix) continue;
-    const mine = thisTypeOutside(project.sourceFile(rel), fix.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges), d.start);
+    const mine = thisTypeOutside(sf, fix.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges), d.start);
     if (!mine) continue;
     // `never`, or a parameter typed `undefined` (no caller passes it yet): not a type the code
     // was written for, and it refuses every value other callers pass
