@@ -69,6 +69,14 @@ class TestOutcome:
     failed: int
     ok: bool
     output_tail: str = ""
+    exit_code: int | None = None
+    """The command's exit status (None: it was killed, e.g. on timeout)."""
+
+    @property
+    def could_not_run(self) -> bool:
+        """The shell could not run the command (status 126 or 127: a program of it is not
+        installed or not executable) and no runner reported a test."""
+        return self.exit_code in (126, 127) and self.passed == 0 and self.failed <= 1
 
 
 @dataclass(frozen=True, slots=True)

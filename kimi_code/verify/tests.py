@@ -29,6 +29,7 @@ from kimi_code.recipes.base import TestOutcome
 __all__ = [
     "NPM_PLACEHOLDER",
     "TestCounts",
+    "could_not_run_note",
     "detect_test_command",
     "parse_test_counts",
     "regression_reason",
@@ -218,12 +219,15 @@ def regression_reason(before: TestOutcome | None, after: TestOutcome | None) -> 
     """Say how `after` is worse than `before`, or None when it is not.
 
     Worse means: tests that ran before no longer run, more failures, fewer passes, or a
-    green suite that turned red.
+    green suite that turned red. A command that could not run on the original either (a
+    program of it is not installed) is not run on the result: `after` is None then, and
+    that is no regression.
     """
     if before is None:
         return None
     if after is None:
-        return "the test command no longer runs"
+        # a command that could not run before was not run again (see `could_not_run`)
+        return None if before.could_not_run else "the test command no longer runs"
     if before.ok and not after.ok:
         return f"tests failed after the change ({after.failed} failing, {after.passed} passing)"
     if after.failed > before.failed:
@@ -233,6 +237,14 @@ def regression_reason(before: TestOutcome | None, after: TestOutcome | None) -> 
     return None
 
 
+def could_not_run_note(before: TestOutcome) -> str:
+    """What a report says of a test command that could not run on the original project."""
+    return (
+        f"tests not run: `{before.command}` exits {before.exit_code} on the original project "
+        "too (a program it runs is not installed)"
+    )
+
+
 def _outcome(command: str, code: int, output: str) -> TestOutcome:
     counts = parse_test_counts(output)
     if counts is None:
@@ -240,7 +252,9 @@ def _outcome(command: str, code: int, output: str) -> TestOutcome:
     ok = code == 0 and counts.failed == 0
     if not ok and counts.failed == 0:
         counts = TestCounts(passed=counts.passed, failed=1)  # non-zero exit is a failure
-    return TestOutcome(command, counts.passed, counts.failed, ok, output[-OUTPUT_TAIL_CHARS:])
+    return TestOutcome(
+        command, counts.passed, counts.failed, ok, output[-OUTPUT_TAIL_CHARS:], exit_code=code
+    )
 
 
 async def _read_capped(proc: asyncio.subprocess.Process) -> bytes:

@@ -26,7 +26,12 @@ from kimi_code.edits.overlay import StagedWorkspace
 from kimi_code.recipes.base import Diagnostic, TestOutcome, Verification, Workspace
 from kimi_code.recipes.cjs_to_esm.project import SOURCE_SUFFIXES, entry_module
 from kimi_code.recipes.cjs_to_esm.resolve import Resolver
-from kimi_code.verify.tests import regression_reason, run_tests, safe_environment
+from kimi_code.verify.tests import (
+    could_not_run_note,
+    regression_reason,
+    run_tests,
+    safe_environment,
+)
 
 __all__ = ["Baseline", "verify_conversion"]
 
@@ -89,7 +94,11 @@ async def verify_conversion(
             tests = await run_tests(before_dir, test_command, timeout_s=test_timeout_s)
             base = cache[str(workspace.root)] = Baseline(tests, await _probe_entry(before_dir))
         tests_before, api_before = base.tests, base.exports
-        tests_after = await run_tests(after_dir, test_command, timeout_s=test_timeout_s)
+        tests_after = (
+            None  # a command that could not run on the original would not run here either
+            if tests_before is not None and tests_before.could_not_run
+            else await run_tests(after_dir, test_command, timeout_s=test_timeout_s)
+        )
         api_after = await _probe_entry(after_dir)
     missing = _missing_exports(api_before, api_after)
     syntax_worse = errors_after - len(leftovers) > errors_before
@@ -122,7 +131,9 @@ def _summary(problems: list[str], converted: int, tests_before: TestOutcome | No
     summary = (
         "; ".join(problems) or f"{converted} file(s) converted; syntax, tests and exports no worse"
     )
-    if tests_before is not None and not tests_before.ok:
+    if tests_before is not None and tests_before.could_not_run:
+        summary += f" ({could_not_run_note(tests_before)})"
+    elif tests_before is not None and not tests_before.ok:
         summary += f" (the tests already failed before: {tests_before.failed} failing)"
     return summary
 

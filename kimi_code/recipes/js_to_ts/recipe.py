@@ -30,7 +30,12 @@ from kimi_code.recipes.js_to_ts.project import (
     tsconfig_change,
 )
 from kimi_code.recipes.js_to_ts.tools import build_tools
-from kimi_code.verify.tests import detect_test_command, regression_reason, run_tests
+from kimi_code.verify.tests import (
+    could_not_run_note,
+    detect_test_command,
+    regression_reason,
+    run_tests,
+)
 from kimi_code.verify.tsc import check_project, strip_types
 
 if TYPE_CHECKING:
@@ -206,9 +211,13 @@ async def _none() -> None:
 async def _tests_after(
     original: asyncio.Task[_Before], tests_dir: Path | None, changeset: ChangeSet
 ) -> tuple[_Before, TestOutcome | None]:
-    """The original's checks, then (when it has tests) the tests on the stripped result."""
+    """The original's checks, then (when it has tests) the tests on the stripped result.
+
+    Not when the test command could not run on the original (a program it runs is not
+    installed): it would not run on the result either.
+    """
     before = await asyncio.shield(original)
-    if tests_dir is None or before.tests is None:
+    if tests_dir is None or before.tests is None or before.tests.could_not_run:
         return before, None
     return before, await _tests_on_stripped(tests_dir, changeset)
 
@@ -285,6 +294,8 @@ def _verdict(
         f"tsc errors {before} -> {after}; any {metrics.get('any', 0)}, "
         f"suppressions {metrics.get('suppressions', 0)}"
     )
+    if tests_before is not None and tests_before.could_not_run:
+        summary += f"; {could_not_run_note(tests_before)}"
     return Verification(
         ok=not reasons,
         errors_before=before,

@@ -184,3 +184,27 @@ async def test_default_import_by_an_es_module_keeps_a_default(tmp_path: Path) ->
     n = await convert.handler(ctx, {"path": "n.js"})
     assert m.changes[0].new_text == "export const a = 1;\n\nexport default { a };\n"
     assert n.changes[0].new_text == "export const b = 2;\n"
+
+
+async def test_a_test_command_that_cannot_run_is_run_once(tmp_path: Path) -> None:
+    log = tmp_path.parent / f"{tmp_path.name}-runs.log"
+    script = f"echo run >> {log} && kimi-no-such-test-runner"
+    ws = make(
+        tmp_path,
+        {
+            "package.json": json.dumps({"name": "p", "main": "a.js", "scripts": {"test": script}}),
+            "a.js": "exports.a = 1;\n",
+        },
+    )
+    recipe = CjsToEsmRecipe()
+    for change in await recipe.prepare(ws, None):  # type: ignore[arg-type]
+        ws.stage(change)
+    ctx = ToolContext(ws, None, None, "agent-1", ("a.js",))
+    tools = {tool.name: tool for tool in recipe.tools()}
+    for change in (await tools["convert_module"].handler(ctx, {"path": "a.js"})).changes:
+        ws.stage(change, owner="agent-1")
+    verification = await recipe.verify(ws, None)  # type: ignore[arg-type]
+    assert verification.ok, verification.summary
+    assert verification.tests_before is not None and verification.tests_before.could_not_run
+    assert verification.tests_after is None and log.read_text() == "run\n"
+    assert f"tests not run: `{script}` exits 127" in verification.summary

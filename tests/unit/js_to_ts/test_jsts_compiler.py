@@ -126,6 +126,26 @@ async def test_verify_without_a_test_command_runs_no_tests(tmp_path: Path) -> No
     assert verification.tests_after is None
 
 
+async def test_a_test_command_that_cannot_run_is_not_run_again(tmp_path: Path) -> None:
+    # a program of the test command is not installed (sh exits 127): the original's run says
+    # so, the result is not tested again (it could not run there either), and the summary
+    # says why the tests were not run
+    ws = _tested_project(tmp_path / "p")
+    log = tmp_path / "runs.log"
+    script = f"echo run >> {log} && kimi-no-such-test-runner test/"
+    (tmp_path / "p" / "package.json").write_text(json.dumps({"scripts": {"test": script}}))
+    old = ws.read_text("twice.js")
+    typed = "export function twice(n: number): number { return n * 2; }\n"
+    ws.stage(FileChange("twice.js", typed, content_hash(old), new_path="twice.ts"))
+    verification = await JsToTsRecipe().verify(ws, None)
+    assert verification.ok, verification.summary
+    before = verification.tests_before
+    assert before is not None and before.exit_code == 127 and before.could_not_run
+    assert verification.tests_after is None
+    assert log.read_text() == "run\n"  # the original's run only
+    assert f"tests not run: `{script}` exits 127 on the original project" in (verification.summary)
+
+
 async def test_the_original_is_tested_once_per_run(tmp_path: Path) -> None:
     # the original project's tests start with `prepare` (while the agents work) and serve
     # every verify of the run; the converted result is tested in each verify

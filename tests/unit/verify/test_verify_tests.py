@@ -138,6 +138,19 @@ def test_parse_test_counts(output: str, expected: tuple[int, int] | None) -> Non
     assert (None if counts is None else (counts.passed, counts.failed)) == expected
 
 
+async def test_a_command_that_cannot_run_is_told_apart(tmp_path: Path) -> None:
+    missing = make_project(tmp_path / "m", {"test": "kimi-no-such-runner test/"}, {})
+    outcome = await run_tests(missing)
+    assert outcome is not None and not outcome.ok
+    assert outcome.exit_code == 127 and outcome.could_not_run
+    # not run on the result: no regression; a suite that ran and failed is another matter
+    assert regression_reason(outcome, None) is None
+    failing = make_project(tmp_path / "f", {"test": "node --test test/"}, {"b.test.js": FAILING})
+    ran = await run_tests(failing)
+    assert ran is not None and ran.exit_code == 1 and not ran.could_not_run
+    assert regression_reason(ran, None) == "the test command no longer runs"
+
+
 def test_regression_reason() -> None:
     def outcome(passed: int, failed: int) -> base.TestOutcome:
         return base.TestOutcome("t", passed, failed, failed == 0)
