@@ -13,6 +13,7 @@ const { convertModule } = require('./module_syntax');
 const MANAGED = /\.(js|jsx|mjs|cjs|ts|tsx|mts|cts|json)$/;
 const CHECKED = /\.(ts|tsx|mts|cts)$/;
 const HELPER_TYPES = path.join(__dirname, 'node_modules', '@types');
+const RECENT_TEXTS = 8; // texts per file whose versions are kept (see `versionOf`)
 
 /** The options of the tsconfig.json the recipe writes (`types` is decided with the files). */
 function baseOptions(root) {
@@ -124,6 +125,7 @@ class Project {
     // differ on a text, and a pass switches between them (see `checked`)
     this.memo = new Map(); this.nativeMemo = new Map();
     this.clock = 0; this.edits = 0; this.ownEdits = new Map();
+    this.versions = new Map(); // absolute path -> Map(text -> version), its recent texts (`versionOf`)
     // the project's own tsconfig.json, as its compiler reads it, else the one the recipe writes
     this.ownConfig = ownOptions(this.root);
     this.options = this.ownConfig || baseOptions(this.root);
@@ -159,16 +161,37 @@ class Project {
       const f = this.abs(rel);
       const prev = this.files.get(f);
       if (text === null) {
-        if (prev) { this.files.delete(f); this.noteEdit(f); this.roots = null; this.resolutions.changed(f, true); }
+        if (prev) { this.files.delete(f); this.versions.delete(f); this.noteEdit(f); this.roots = null; this.resolutions.changed(f, true); }
         continue;
       }
       if (prev && prev.text === text) continue;
       if (!prev) this.roots = null;
       this.resolutions.changed(f, !prev);
-      // versions come from one clock so a file deleted and added again never reuses one
-      this.files.set(f, { text, version: ++this.clock });
+      this.files.set(f, { text, version: this.versionOf(f, text) });
       this.noteEdit(f);
     }
+  }
+
+  /**
+   * The version of text `text` of file `f`: the one it had before when the file had that text
+   * lately, else a new one. A trial edit is mostly undone, and the file's text is then the one
+   * the last program was built with: with its old version, the language service keeps that
+   * program and its checker (no new parse, binding or checker), and the native compiler, told
+   * nothing changed, its snapshot. Versions come from one clock, and a file's are forgotten
+   * when it is deleted: a version never names two texts.
+   */
+  versionOf(f, text) {
+    let known = this.versions.get(f);
+    if (!known) this.versions.set(f, (known = new Map()));
+    let version = known.get(text);
+    if (version === undefined) {
+      version = ++this.clock;
+      if (known.size >= RECENT_TEXTS) known.delete(known.keys().next().value);
+    } else {
+      known.delete(text); // most recent last
+    }
+    known.set(text, version);
+    return version;
   }
 
   /** The checked files (roots of the program), recomputed only after files came or went. */
