@@ -36,3 +36,42 @@ def test_a_kept_resolution_follows_renamed_and_added_files(tmp_path: Path) -> No
     assert result["renamed"] == [2307]  # b.ts found: a number
     assert result["added"] == []  # c.ts found where the lookup had failed
     assert result["kept"] == 2  # what a.ts resolves is kept, not resolved by every program
+
+
+VERSIONS = r"""
+const { Project } = require('./project');
+const p = new Project(process.argv[1]);
+const A = 'export const n: number = 1;\n', B = 'export const n: string = 1;\n';
+p.update({ 'a.ts': A, 'b.ts': 'export const m = 2;\n' });
+const first = p.program(), checker = first.getTypeChecker();
+const vA = p.files.get(p.abs('a.ts')).version;
+p.setText('a.ts', B); // a trial...
+const trial = p.program();
+const errors = p.service.getSemanticDiagnostics(p.abs('a.ts')).map((d) => d.code);
+p.setText('a.ts', A); // ...undone: the text the program before it had
+const undone = p.program();
+const vUndone = p.files.get(p.abs('a.ts')).version;
+const kept = undone === trial ? 'trial' : undone.getSourceFile(p.abs('a.ts')).text === A;
+// the same text again while nothing else changed: the service keeps that program and checker
+p.setText('a.ts', B); p.setText('a.ts', A);
+const again = p.program();
+// a deleted file added back with another text gets a version of its own
+p.update({ 'a.ts': null }); p.update({ 'a.ts': B });
+const vBack = p.files.get(p.abs('a.ts')).version;
+process.stdout.write(JSON.stringify({
+  errors, sameVersion: vUndone === vA, kept,
+  reused: again === undone && again.getTypeChecker() === undone.getTypeChecker(),
+  fresh: vBack > vUndone, firstChecker: checker === first.getTypeChecker(),
+}));
+"""
+
+
+def test_a_text_undone_keeps_its_version_and_the_program(tmp_path: Path) -> None:
+    # a trial edit undone gives the file back the version its text had: the language service
+    # then keeps the program (and checker) it has for that text instead of building another
+    result = run_node(VERSIONS, str(tmp_path))
+    assert result["errors"] == [2322]  # the trial was checked as itself
+    assert result["sameVersion"] is True
+    assert result["kept"] is True  # the program after the undo reads the undone text
+    assert result["reused"] is True
+    assert result["fresh"] is True and result["firstChecker"] is True
