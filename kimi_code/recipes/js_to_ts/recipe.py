@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import json
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -160,16 +161,16 @@ class JsToTsRecipe:
         original = self._original(workspace.root)
         with tempfile.TemporaryDirectory(prefix="kimi-jsts-") as tmp:
             after_dir = materialize(Path(tmp) / "after")
-            tests_dir = None
+            tests_copy = None
             if self.run_tests and detect_test_command(workspace.root) is not None:
                 # the tests run on a copy of their own: stripping writes JavaScript next to
                 # the TypeScript that tsc checks at the same time
-                tests_dir = materialize(Path(tmp) / "tests")
+                tests_copy = partial(materialize, Path(tmp) / "tests")
             # the compiler run, the metrics and the test runs are independent: run together
             after, metrics, (before, tests_after) = await asyncio.gather(
                 check_project(after_dir),
                 _metrics(workspace, after_dir),
-                _tests_after(original, tests_dir, changeset),
+                _tests_after(original, tests_copy, changeset),
             )
         return _verdict(
             before.errors, after.diagnostics, after.fatal, metrics, before.tests, tests_after
@@ -209,17 +210,20 @@ async def _none() -> None:
 
 
 async def _tests_after(
-    original: asyncio.Task[_Before], tests_dir: Path | None, changeset: ChangeSet
+    original: asyncio.Task[_Before],
+    tests_copy: Callable[[], Path] | None,
+    changeset: ChangeSet,
 ) -> tuple[_Before, TestOutcome | None]:
-    """The original's checks, then (when it has tests) the tests on the stripped result.
+    """The original's checks, then (when it has tests) the tests on the stripped result, in
+    the folder `tests_copy()` makes.
 
     Not when the test command could not run on the original (a program it runs is not
-    installed): it would not run on the result either.
+    installed): it would not run on the result either, and no copy is made.
     """
     before = await asyncio.shield(original)
-    if tests_dir is None or before.tests is None or before.tests.could_not_run:
+    if tests_copy is None or before.tests is None or before.tests.could_not_run:
         return before, None
-    return before, await _tests_on_stripped(tests_dir, changeset)
+    return before, await _tests_on_stripped(tests_copy(), changeset)
 
 
 def _materialize_original(root: Path, dest: Path) -> None:
