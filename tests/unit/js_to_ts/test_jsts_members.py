@@ -85,3 +85,38 @@ def test_a_private_parameter_gets_optional_members(tmp_path: Path) -> None:
     assert result["errors"] == {"lib.ts": 0}
     assert "function isLoose(o: { loose?: unknown; strict?: unknown })" in text
     assert "return !!o.loose || !!o.strict;" in text
+
+
+OPTIONS = """export function toRange(min: number, max: number, options?: any) {
+  let opts = { relaxZeros: true, ...options };
+  if (typeof opts.strictZeros === 'boolean') {
+    opts.relaxZeros = opts.strictZeros === false;
+  }
+  const relax = String(opts.relaxZeros);
+  if (opts.capture) return `(${min}|${max})`;
+  return opts.wrap === false ? relax : `(?:${relax})`;
+}
+"""
+
+
+def test_options_spread_into_a_local_get_the_members_read_there(tmp_path: Path) -> None:
+    # `options` is only ever read through its copy `opts`: what `opts` is read and written
+    # for is what the caller's options may hold
+    result = _run(tmp_path, {"a.ts": OPTIONS}, "a.ts")
+    text = str(result["text"])
+    assert result["kept"] == 1 and result["errors"] == {"a.ts": 0}
+    assert "options?: {\n  strictZeros?: unknown;\n  relaxZeros?: unknown;\n" in text
+    assert "  capture?: unknown;\n  wrap?: unknown;\n})" in text
+    assert "any" not in text
+
+
+def test_options_passed_on_where_a_shape_would_not_fit_keep_their_type(tmp_path: Path) -> None:
+    # the copy's members as the type of `options`, passed on to a function that takes other
+    # options, have no member in common with them (TS2559): the candidate is refused
+    source = (
+        OPTIONS.replace("  const relax", "  isWindows(options);\n  const relax")
+        + "function isWindows(o?: { windows?: unknown }) { return !!o && !!o.windows; }\n"
+    )
+    result = _run(tmp_path, {"a.ts": source}, "a.ts")
+    assert result["kept"] == 0 and result["errors"] == {"a.ts": 0}
+    assert result["text"] == source

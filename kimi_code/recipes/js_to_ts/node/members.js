@@ -6,7 +6,9 @@
 // declaration gets a real type instead: an object type with every member the file reads or
 // writes on it (written members typed by the assigned values, called ones as functions,
 // otherwise `unknown`; members the declared type already has keep its type), and its casts
-// are dropped. Candidates go through the trial machinery (batch.js) and are kept only where
+// are dropped. A parameter typed `any` whose value is spread into a local object
+// (`const opts = { strict: true, ...options }`) gets the members the file reads or writes on
+// that object. Candidates go through the trial machinery (batch.js) and are kept only where
 // the file's strict error count does not rise; the narrowest candidate that compiles wins.
 const ts = require('typescript');
 const { acceptAlong, bisectApply, editGroup, importers } = require('./batch');
@@ -320,7 +322,30 @@ function addedMembers(checker, target, members) {
   return out;
 }
 
-/** The targets of `sf` worth a shape: cast for member access, or a `this: any` with members used. */
+/**
+ * For `const opts = { strict: true, ...options }` where `options` is a parameter typed `any`
+ * (or not at all): the parameter as a target whose members are read through its copies
+ * (`copies`: the variables the object literals initialize); else null.
+ */
+function spreadSource(checker, n) {
+  if (!ts.isVariableDeclaration(n) || !ts.isIdentifier(n.name) || n.type || !n.initializer) return null;
+  let init = n.initializer;
+  while (ts.isParenthesizedExpression(init)) init = init.expression;
+  if (!ts.isObjectLiteralExpression(init)) return null;
+  const spreads = init.properties.filter(ts.isSpreadAssignment);
+  if (spreads.length !== 1 || !ts.isIdentifier(spreads[0].expression)) return null;
+  const sym = checker.getSymbolAtLocation(spreads[0].expression), d = sym && sym.valueDeclaration;
+  if (!d || !ts.isParameter(d) || !ts.isIdentifier(d.name) || d.dotDotDotToken || (d.type && d.type.kind !== ts.SyntaxKind.AnyKeyword)) return null;
+  const copy = checker.getSymbolAtLocation(n.name);
+  if (!copy || sym.declarations.length !== 1) return null;
+  const own = new Set(init.properties.filter((q) => !ts.isSpreadAssignment(q) && q.name && ts.isIdentifier(q.name)).map((q) => q.name.text));
+  return { key: sym, kind: 'decl', decl: d, sym, copies: [{ key: copy, kind: 'decl', decl: n, sym: copy, own }] };
+}
+
+/**
+ * The targets of `sf` worth a shape: cast for member access, a `this: any` with members used,
+ * or a parameter typed `any` spread into a local object (`spreadSource`).
+ */
 function candidates(checker, sf) {
   const found = new Map();
   (function visit(n) {
@@ -330,6 +355,11 @@ function candidates(checker, sf) {
         const t = targetOf(checker, n.expression);
         if (t && !found.has(t.key)) found.set(t.key, t);
       }
+    }
+    const spread = spreadSource(checker, n);
+    if (spread) {
+      const t = found.get(spread.key);
+      if (!t) found.set(spread.key, spread); else if (t.copies) t.copies.push(...spread.copies);
     }
     if (ts.isParameter(n) && ts.isIdentifier(n.name) && n.name.text === 'this' && n.type && n.type.kind === ts.SyntaxKind.AnyKeyword &&
         (ts.isFunctionDeclaration(n.parent) || ts.isFunctionExpression(n.parent)) && n.parent.body && !found.has(n.parent)) {
@@ -379,12 +409,21 @@ function gather(checker, sf, target) {
       if (!target.named && name && !nameTaken(checker, caller.fn, name.text)) target.named = caller.fn;
     }
   }
+  for (const copy of target.copies || []) {
+    // what is read or written on a copy may come from the parameter: each an optional member
+    const more = usesOf(checker, sf, copy);
+    accesses.push(...more.accesses);
+    for (const [k, m] of more.members) {
+      if (!members.has(k)) members.set(k, { writes: new Set(), params: new Set(), read: true, called: m.called, known: null });
+      if (copy.own.has(k)) members.get(k).copied = true;
+    }
+  }
   initMembers(checker, target, members);
   for (const k of OBJECT_MEMBERS) members.delete(k); // every object has them
   const added = addedMembers(checker, target, members);
   const fresh = [...added.values()].filter((m) => !m.init).length;
   if (!fresh || fresh > MAX_MEMBERS || added.size > MAX_ALL) return null;
-  if (target.kind === 'decl' && !casts.length) return null;
+  if (target.kind === 'decl' && !casts.length && !target.copies) return null;
   return { casts, accesses, added };
 }
 
@@ -402,6 +441,9 @@ function candidateShapes(checker, sf, target, added) {
     out.push(...shapes(own, indent, false).map((c) => ({ ...c, shape: `${base} & ${c.shape}` })));
   }
   if (!target.lossy) out.push(...shapes(added, indent, optionalOnly));
+  // the members the copy's own literal sets may keep that literal's types (`strict: true`)
+  const uncopied = new Map([...added].filter(([, m]) => !m.copied));
+  if (target.copies && uncopied.size && uncopied.size < added.size) out.push(...shapes(uncopied, indent, optionalOnly));
   return out;
 }
 
