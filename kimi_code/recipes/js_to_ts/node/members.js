@@ -324,7 +324,7 @@ function addedMembers(checker, target, members) {
 
 /**
  * For `const opts = { strict: true, ...options }` where `options` is a parameter typed `any`
- * (or not at all): the parameter as a target whose members are read through its copies
+ * (`weakParam`): the parameter as a target whose members are read through its copies
  * (`copies`: the variables the object literals initialize); else null.
  */
 function spreadSource(checker, n) {
@@ -334,9 +334,8 @@ function spreadSource(checker, n) {
   if (!ts.isObjectLiteralExpression(init)) return null;
   const spreads = init.properties.filter(ts.isSpreadAssignment);
   if (spreads.length !== 1 || !ts.isIdentifier(spreads[0].expression)) return null;
-  const sym = checker.getSymbolAtLocation(spreads[0].expression), d = sym && sym.valueDeclaration;
-  if (!d || !ts.isParameter(d) || !ts.isIdentifier(d.name) || d.dotDotDotToken || (d.type && d.type.kind !== ts.SyntaxKind.AnyKeyword)) return null;
-  const copy = checker.getSymbolAtLocation(n.name);
+  const d = weakParam(checker, spreads[0].expression), sym = d && checker.getSymbolAtLocation(spreads[0].expression);
+  const copy = sym && checker.getSymbolAtLocation(n.name);
   if (!copy || sym.declarations.length !== 1) return null;
   const own = new Set(init.properties.filter((q) => !ts.isSpreadAssignment(q) && q.name && ts.isIdentifier(q.name)).map((q) => q.name.text));
   return { key: sym, kind: 'decl', decl: d, sym, copies: [{ key: copy, kind: 'decl', decl: n, sym: copy, own }] };
