@@ -20,6 +20,7 @@ from rich.text import Text
 
 from kimi_code.model.events import AgentEvent, AgentState
 from kimi_code.swarm.report import RunReport
+from kimi_code.verify.tests import could_not_run_note
 
 __all__ = ["JsonLines", "LiveBoard", "print_report"]
 
@@ -129,9 +130,13 @@ class LiveBoard:
 
 def _metric(report: RunReport) -> str:
     data = report.to_json()
+    tests_before = report.verification.tests_before if report.verification else None
     parts = [
         f"errors {data['tsc_errors_before']} -> {data['tsc_errors_after']}",
-        f"tests {data['tests']}",
+        # why they did not run, when the command could not run on the original either
+        could_not_run_note(tests_before)
+        if tests_before is not None and tests_before.could_not_run
+        else f"tests {data['tests']}",
     ]
     if data["any_count"] is not None:
         parts.append(f"any {data['any_count']}, suppressions {data['suppressions']}")

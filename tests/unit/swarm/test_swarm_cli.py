@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -15,6 +17,7 @@ from kimi_code.cli.main import main
 from kimi_code.cli.render import LiveBoard
 from kimi_code.llm.scripted import ScriptedBackend, Turn
 from kimi_code.model.events import AgentEvent, AgentState
+from kimi_code.recipes import base
 
 
 @pytest.fixture
@@ -69,6 +72,31 @@ def test_refactor_without_yes_and_no_terminal_applies_nothing(
     make_tree(tmp_path, files)
     assert main(["refactor", "shout", str(tmp_path)]) == 0
     assert snapshot(tmp_path) == files
+
+
+def test_the_summary_says_why_the_tests_did_not_run(
+    tmp_path: Path,
+    recipe: ShoutRecipe,
+    fake_backend: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # the project's test command could not run on the original (a program of it is not
+    # installed, status 127), so it was not run on the result: the terminal says so
+    verify = recipe.verify
+
+    async def untested(workspace: Any, index: Any) -> base.Verification:
+        missing = base.TestOutcome("kimi-no-such-runner test/", 0, 1, False, "", exit_code=127)
+        return replace(await verify(workspace, index), tests_before=missing, tests_after=None)
+
+    monkeypatch.setattr(recipe, "verify", untested)
+    make_tree(tmp_path, js_files(2))
+    assert main(["refactor", "shout", str(tmp_path), "--yes"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert (
+        "verification: errors 0 -> 0; tests not run: `kimi-no-such-runner test/` exits 127 on "
+        "the original project too (a program it runs is not installed)"
+    ) in err
 
 
 def test_unknown_recipe_lists_the_known_ones(
