@@ -134,9 +134,7 @@ def _metric(report: RunReport) -> str:
     parts = [
         f"errors {data['tsc_errors_before']} -> {data['tsc_errors_after']}",
         # why they did not run, when the command could not run on the original either
-        could_not_run_note(tests_before)
-        if tests_before is not None and tests_before.could_not_run
-        else f"tests {data['tests']}",
+        could_not_run_note(tests_before) or f"tests {data['tests']}",
     ]
     if data["any_count"] is not None:
         parts.append(f"any {data['any_count']}, suppressions {data['suppressions']}")

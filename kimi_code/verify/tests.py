@@ -237,8 +237,11 @@ def regression_reason(before: TestOutcome | None, after: TestOutcome | None) -> 
     return None
 
 
-def could_not_run_note(before: TestOutcome) -> str:
-    """What a report says of a test command that could not run on the original project."""
+def could_not_run_note(before: TestOutcome | None) -> str | None:
+    """What a report says of a test command that could not run on the original project (and
+    so was not run on the result); None when it ran there, or there is none."""
+    if before is None or not before.could_not_run:
+        return None
     return (
         f"tests not run: `{before.command}` exits {before.exit_code} on the original project "
         "too (a program it runs is not installed)"

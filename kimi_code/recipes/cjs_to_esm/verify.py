@@ -131,8 +131,8 @@ def _summary(problems: list[str], converted: int, tests_before: TestOutcome | No
     summary = (
         "; ".join(problems) or f"{converted} file(s) converted; syntax, tests and exports no worse"
     )
-    if tests_before is not None and tests_before.could_not_run:
-        summary += f" ({could_not_run_note(tests_before)})"
+    if note := could_not_run_note(tests_before):
+        summary += f" ({note})"
     elif tests_before is not None and not tests_before.ok:
         summary += f" (the tests already failed before: {tests_before.failed} failing)"
     return summary

@@ -298,8 +298,8 @@ def _verdict(
         f"tsc errors {before} -> {after}; any {metrics.get('any', 0)}, "
         f"suppressions {metrics.get('suppressions', 0)}"
     )
-    if tests_before is not None and tests_before.could_not_run:
-        summary += f"; {could_not_run_note(tests_before)}"
+    if note := could_not_run_note(tests_before):
+        summary += f"; {note}"
     return Verification(
         ok=not reasons,
         errors_before=before,
