@@ -75,3 +75,39 @@ def test_a_text_undone_keeps_its_version_and_the_program(tmp_path: Path) -> None
     assert result["kept"] is True  # the program after the undo reads the undone text
     assert result["reused"] is True
     assert result["fresh"] is True and result["firstChecker"] is True
+
+
+STATES = r"""
+const { Project } = require('./project');
+const p = new Project(process.argv[1]);
+let checks = 0;
+const checkFile = p.checkFile.bind(p);
+p.checkFile = (f) => { checks++; return checkFile(f); };
+const codes = (rel) => p.diagnostics(rel).map((d) => d.code);
+const A = 'export const n: number = 1;\n', B = 'export const n: string = "1";\n';
+p.update({ 'a.ts': A, 'b.ts': "import { n } from './a';\nexport const m: number = n;\n" });
+const out = { first: codes('b.ts') };
+p.setText('a.ts', B); // a trial edit of what b.ts imports...
+out.trial = codes('b.ts');
+p.setText('a.ts', A); // ...undone: b.ts is in a state it was checked in
+const before = checks;
+out.undone = codes('b.ts');
+p.setText('a.ts', B); // the same trial again
+out.again = codes('b.ts');
+out.memoChecks = checks - before;
+// a file deleted and added back with its old text is a new state (its version is new)
+p.update({ 'a.ts': null }); p.update({ 'a.ts': B });
+out.back = codes('b.ts');
+out.backChecks = checks - before;
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def test_a_state_of_the_project_seen_before_is_not_checked_again(tmp_path: Path) -> None:
+    # trials restore earlier texts of the files a file imports too: in a state of the whole
+    # project it was checked in before, a file's diagnostics are those found then
+    result = run_node(STATES, str(tmp_path))
+    assert result["first"] == result["undone"] == []
+    assert result["trial"] == result["again"] == [2322]  # b.ts sees what a.ts has now
+    assert result["memoChecks"] == 0
+    assert result["back"] == [2322] and result["backChecks"] == 1

@@ -14,6 +14,7 @@ const MANAGED = /\.(js|jsx|mjs|cjs|ts|tsx|mts|cts|json)$/;
 const CHECKED = /\.(ts|tsx|mts|cts)$/;
 const HELPER_TYPES = path.join(__dirname, 'node_modules', '@types');
 const RECENT_TEXTS = 8; // texts per file whose versions are kept (see `versionOf`)
+const MEMO_STATES = 128; // project states per file whose diagnostics are kept (see `diagnostics`)
 
 /** The options of the tsconfig.json the recipe writes (`types` is decided with the files). */
 function baseOptions(root) {
@@ -121,10 +122,10 @@ class Project {
   constructor(root) {
     this.root = path.resolve(root);
     this.files = new Map(); // absolute path -> {text, version}
-    // absolute path -> {key, byText: Map(text -> diagnostics)}, one per compiler: the two may
-    // differ on a text, and a pass switches between them (see `checked`)
+    // absolute path -> Map(state -> diagnostics), one per compiler: the two may differ on a
+    // text, and a pass switches between them (see `checked`, `diagnostics`)
     this.memo = new Map(); this.nativeMemo = new Map();
-    this.clock = 0; this.edits = 0; this.ownEdits = new Map();
+    this.clock = 0; this.stateKey = null; // see `state`
     this.versions = new Map(); // absolute path -> Map(text -> version), its recent texts (`versionOf`)
     // the project's own tsconfig.json, as its compiler reads it, else the one the recipe writes
     this.ownConfig = ownOptions(this.root);
@@ -161,14 +162,14 @@ class Project {
       const f = this.abs(rel);
       const prev = this.files.get(f);
       if (text === null) {
-        if (prev) { this.files.delete(f); this.versions.delete(f); this.noteEdit(f); this.roots = null; this.resolutions.changed(f, true); }
+        if (prev) { this.files.delete(f); this.versions.delete(f); this.stateKey = null; this.roots = null; this.resolutions.changed(f, true); }
         continue;
       }
       if (prev && prev.text === text) continue;
       if (!prev) this.roots = null;
       this.resolutions.changed(f, !prev);
       this.files.set(f, { text, version: this.versionOf(f, text) });
-      this.noteEdit(f);
+      this.stateKey = null;
     }
   }
 
@@ -270,19 +271,30 @@ class Project {
   }
   sourceFile(rel) { return this.program().getSourceFile(this.abs(rel)); }
 
+  /**
+   * The versions of all files, in one string: it names the state of the whole project, since
+   * a version never names two texts (`versionOf`) and nothing outside the files changes during
+   * a run (libraries, node_modules, the options once `decideNodeTypes` ran).
+   */
+  state() {
+    if (this.stateKey === null) this.stateKey = [...this.files.values()].map((e) => e.version).join(',');
+    return this.stateKey;
+  }
+
   diagnostics(rel) {
     const f = this.abs(rel);
     if (!CHECKED.test(f)) return [];
-    // Trial edits restore a file's earlier text again and again; while no other file has
-    // changed, the diagnostics of a text seen before are those computed then (a re-check of
-    // the file costs a new checker).
-    const memos = this.native ? this.nativeMemo : this.memo, key = this.memoKey(f);
-    const memo = memos.get(f);
-    if (memo && memo.key === key && memo.byText.has(this.files.get(f).text)) return memo.byText.get(this.files.get(f).text);
+    // Trial edits restore earlier texts again and again, of the file and of those it imports
+    // (a trial counts its importers' errors too): in a state of the project seen before, a
+    // file's diagnostics are those computed then (a re-check costs a new checker).
+    const memos = this.native ? this.nativeMemo : this.memo, key = this.state();
+    let memo = memos.get(f);
+    if (!memo) memos.set(f, (memo = new Map()));
+    const known = memo.get(key);
+    if (known) return known;
     const out = this.checkFile(f);
-    const entry = memo && memo.key === key && memo.byText.size < 64 ? memo : { key, byText: new Map() };
-    entry.byText.set(this.files.get(f).text, out);
-    memos.set(f, entry);
+    if (memo.size >= MEMO_STATES) memo.delete(memo.keys().next().value);
+    memo.set(key, out);
     return out;
   }
 
@@ -353,11 +365,6 @@ class Project {
   }
 
   close() { if (this.native) this.native.close(); }
-
-  noteEdit(f) { this.edits++; this.ownEdits.set(f, (this.ownEdits.get(f) || 0) + 1); }
-
-  /** How many edits other files have had (grows with every edit to a file other than `f`). */
-  memoKey(f) { return this.edits - (this.ownEdits.get(f) || 0); }
 
   errorCount(rel) { return this.diagnostics(rel).filter((d) => d.category === ts.DiagnosticCategory.Error).length; }
 
