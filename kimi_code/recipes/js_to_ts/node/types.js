@@ -4,7 +4,7 @@
 // and `any` -> `unknown` where the compiler accepts it.
 const ts = require('typescript');
 const { applyChanges } = require('./project');
-const { bisectApply, groupOf } = require('./batch');
+const { acceptAlong, applyAll, bisectApply, groupOf, importers } = require('./batch');
 const { optionalFromCallSites } = require('./callsites');
 const { accessed, liftParens } = require('./casts');
 const { nodeAt } = require('./shapes');
@@ -225,6 +225,69 @@ function unresolvedTypeNames(project, rel) {
   return edits.length ? bisectApply(project, rel, edits, (now, before) => now <= before) : 0;
 }
 
+/**
+ * Parameters that default to an empty object (`options = {}`) and have no JSDoc type: TypeScript
+ * types them `{}`, so every member the function reads is an error. Each gets the type inference
+ * from usage gives it without the default (what the function reads and calls of it), every
+ * member optional (the default has none): `options: { maxSize?: number; onEvict?: (...) =>
+ * void } = {}`. Kept where neither the file's errors nor its importers' rise.
+ */
+function emptyObjectDefaults(project, rel) {
+  const text = project.text(rel), params = [];
+  (function visit(n) {
+    if (ts.isParameter(n) && !n.type && !n.dotDotDotToken && ts.isIdentifier(n.name) && n.initializer &&
+        ts.isObjectLiteralExpression(n.initializer) && !n.initializer.properties.length && !ts.getJSDocParameterTags(n).length) {
+      params.push(n);
+    }
+    ts.forEachChild(n, visit);
+  })(project.sourceFile(rel));
+  if (!params.length) return 0;
+  // one text without the defaults, where each such parameter is implicitly `any` (TS7006)
+  const cuts = params.map((p) => ({ start: p.name.getEnd(), end: p.initializer.getEnd(), text: '' }));
+  const cutBefore = (at) => cuts.reduce((d, c) => d + (c.end <= at ? c.end - c.start : 0), 0);
+  const fileName = project.abs(rel), edits = [];
+  project.setText(rel, applyAll(text, cuts));
+  try {
+    for (const p of params) {
+      const start = p.name.getStart() - cutBefore(p.name.getStart()), end = start + p.name.getWidth();
+      let fixes;
+      try {
+        fixes = withDiagnostics(project, rel, () => [], () =>
+          project.service.getCodeFixesAtPosition(fileName, start, end, [7006], FORMAT, PREFS));
+      } catch (e) { continue; }
+      const fix = fixes.find((x) => x.fixName === 'inferFromUsage');
+      const change = fix && fix.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges)
+        .find((c) => c.span.start === end && c.span.length === 0);
+      const type = change && optionalMembers(change.newText.replace(/^\s*:\s*/, ''));
+      if (type && !/\bnever\b/.test(type)) edits.push({ start: p.name.getEnd(), end: p.name.getEnd(), text: `: ${type}` });
+    }
+  } finally {
+    project.setText(rel, text);
+  }
+  return edits.length ? bisectApply(project, rel, edits, acceptAlong(project, importers(project, rel))) : 0;
+}
+
+/**
+ * Type literal `type` (text) with each of its members optional, null for any other type; `|
+ * undefined` (a call that leaves the argument out) is dropped: the default stands for it.
+ */
+function optionalMembers(type) {
+  const sf = ts.createSourceFile('t.ts', `type T = ${type};`, ts.ScriptTarget.Latest, true);
+  const alias = sf.statements[0];
+  let literal = alias && ts.isTypeAliasDeclaration(alias) ? alias.type : null;
+  if (literal && ts.isUnionTypeNode(literal)) {
+    const defined = literal.types.filter((t) => t.kind !== ts.SyntaxKind.UndefinedKeyword);
+    literal = defined.length === 1 ? defined[0] : null;
+  }
+  if (!literal || !ts.isTypeLiteralNode(literal) || !literal.members.length) return null;
+  const marks = [];
+  for (const m of literal.members) {
+    if (!(ts.isPropertySignature(m) || ts.isMethodSignature(m)) || !m.name) return null;
+    if (!m.questionToken) marks.push({ start: m.name.getEnd(), end: m.name.getEnd(), text: '?' });
+  }
+  return applyAll(sf.text.slice(0, literal.getEnd()), marks).slice(literal.getStart(sf));
+}
+
 /** Run the code-fix passes until nothing changes (at most `rounds` rounds). */
 function inferTypes(project, rel, rounds = 3) {
   const applied = [];
@@ -238,6 +301,8 @@ function inferTypes(project, rel, rounds = 3) {
       if (wanted(null, project.text(rel)) && guardedFix(project, rel, fixId)) { applied.push(fixId); changed = true; }
     }
     if (inferEach(project, rel)) { applied.push('inferFromUsage'); changed = true; }
+    // after the other parameters' types, which the members' types may come from
+    if (emptyObjectDefaults(project, rel)) { applied.push('emptyObjectDefaults'); changed = true; }
     for (const [fixId, wanted] of COMBINED.slice(2)) {
       const codes = new Set(project.diagnostics(rel).map((d) => d.code));
       if (!wanted(codes, project.text(rel))) continue;
