@@ -111,10 +111,28 @@ const vscode = acquireVsCodeApi();
 let current = null;
 const FINAL = ['done', 'failed', 'cancelled'];
 function cell(tr, text, cls) { const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; tr.appendChild(td); return td; }
+// one row per agent, kept and updated in place: a row (and its Cancel button) made afresh at
+// every progress event would be replaced under the pointer, and a click on it lost
+const rows = new Map();
+function row(tbody, a) {
+  let r = rows.get(a.agentId);
+  if (!r) {
+    const tr = document.createElement('tr');
+    tr.className = 'agent'; tr.dataset.agentId = a.agentId;
+    r = { tr, cells: [], button: null, agent: a };
+    for (let i = 0; i < 7; i++) r.cells.push(cell(tr, ''));
+    r.action = document.createElement('td'); tr.appendChild(r.action);
+    tr.onclick = () => { if (r.agent.file) vscode.postMessage({ type: 'open', file: r.agent.file }); };
+    rows.set(a.agentId, r);
+  }
+  r.agent = a;
+  return r;
+}
+function setCell(td, text, cls) { if (td.textContent !== text) td.textContent = text; td.className = cls || ''; }
 function render(run, budgets) {
-  current = run;
   const tbody = document.getElementById('agents');
-  tbody.replaceChildren();
+  if (!run || !current || current.runId !== run.runId) { rows.clear(); tbody.replaceChildren(); }
+  current = run;
   if (!run) return;
   const agents = Object.values(run.agents);
   const done = agents.filter(a => FINAL.includes(a.state)).length;
@@ -137,21 +155,25 @@ function render(run, budgets) {
       + (fin.apply.redone && fin.apply.redone.length ? '; redone on the current text: ' + fin.apply.redone.join(', ') : '')
       + (fin.apply.stale.length ? '; stale: ' + fin.apply.stale.map(s => s.path).join(', ') : '') : 'Run ' + fin.state;
   document.getElementById('cancel-all').disabled = run.state !== 'running';
-  for (const a of agents.sort((x, y) => x.agentId.localeCompare(y.agentId))) {
-    const tr = document.createElement('tr');
-    tr.className = 'agent'; tr.dataset.agentId = a.agentId; tr.dataset.state = a.state;
-    cell(tr, a.agentId); cell(tr, a.state, a.state); cell(tr, a.file || ''); cell(tr, a.tool || '');
-    cell(tr, String(a.toolCalls)); cell(tr, a.elapsed.toFixed(1) + 's');
-    cell(tr, a.state === 'failed' ? a.message : '', 'failed');
-    const td = document.createElement('td');
-    if (!FINAL.includes(a.state)) {
+  const sorted = agents.sort((x, y) => x.agentId.localeCompare(y.agentId));
+  const ids = new Set(sorted.map(a => a.agentId));
+  for (const [id, r] of rows) if (!ids.has(id)) { r.tr.remove(); rows.delete(id); }
+  let before = tbody.firstChild;
+  for (const a of sorted) {
+    const r = row(tbody, a), [id, state, file, tool, count, elapsed, error] = r.cells;
+    r.tr.dataset.state = a.state;
+    setCell(id, a.agentId); setCell(state, a.state, a.state); setCell(file, a.file || ''); setCell(tool, a.tool || '');
+    setCell(count, String(a.toolCalls)); setCell(elapsed, a.elapsed.toFixed(1) + 's');
+    setCell(error, a.state === 'failed' ? a.message : '', 'failed');
+    const live = !FINAL.includes(a.state);
+    if (live && !r.button) {
       const b = document.createElement('button'); b.textContent = 'Cancel'; b.className = 'cancel-agent';
-      b.onclick = (ev) => { ev.stopPropagation(); vscode.postMessage({ type: 'cancel', runId: run.runId, agentId: a.agentId }); };
-      td.appendChild(b);
+      b.onclick = (ev) => { ev.stopPropagation(); vscode.postMessage({ type: 'cancel', runId: current.runId, agentId: r.agent.agentId }); };
+      r.action.appendChild(b); r.button = b;
+    } else if (!live && r.button) {
+      r.button.remove(); r.button = null;
     }
-    tr.appendChild(td);
-    tr.onclick = () => { if (a.file) vscode.postMessage({ type: 'open', file: a.file }); };
-    tbody.appendChild(tr);
+    if (r.tr !== before) tbody.insertBefore(r.tr, before); else before = before.nextSibling;
   }
 }
 document.getElementById('cancel-all').onclick = () => { if (current) vscode.postMessage({ type: 'cancel', runId: current.runId }); };

@@ -124,7 +124,15 @@ async function cancelFromPanel(page) {
     const row = frame.locator('tr.agent:has(button.cancel-agent)').first();
     await row.waitFor();
     const agentId = await row.getAttribute('data-agent-id');
-    await frame.locator(`tr.agent[data-agent-id="${agentId}"] button.cancel-agent`).click();
+    const button = frame.locator(`tr.agent[data-agent-id="${agentId}"] button.cancel-agent`);
+    // an update of the panel (here: the last state sent again) keeps the row's Cancel button:
+    // one made afresh at every progress event would be replaced under the pointer
+    findings.buttonKept = await button.evaluate(async (b) => {
+        window.postMessage({ type: 'state', run: current, budgets: { maxToolCalls: 0, maxTokens: 0, maxAgents: 0, wallSeconds: 0 } }, '*');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return b.isConnected;
+    });
+    await button.click();
     const cancelled = frame.locator(`tr.agent[data-agent-id="${agentId}"][data-state="cancelled"]`);
     await cancelled.waitFor();
     findings.cancelledAgent = { agentId, state: await cancelled.getAttribute('data-state') };

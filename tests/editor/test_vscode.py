@@ -183,6 +183,7 @@ def test_swarm_refactor_and_code_action_in_vscode(editor: tuple[str, Path, Path]
     assert findings["agents"] >= 2 and set(findings["agentStates"]) == {"done"}
     assert findings["result"].startswith("Applied")
     # cancel from the panel: one agent's row, then the whole run; nothing was applied
+    assert findings["buttonKept"] is True  # a panel update does not replace the row's button
     assert findings["cancelledAgent"]["state"] == "cancelled"
     assert findings["cancelAll"]["runState"] == "cancelled"
     assert findings["cancelAll"]["result"] == "Cancelled: nothing was changed"
