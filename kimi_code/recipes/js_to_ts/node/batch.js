@@ -173,6 +173,12 @@ function importers(project, rel) {
   return out;
 }
 
+/** Whether `rel`'s text parses without errors (a trial that trades an error for a syntax error is no fix). */
+function parsesCleanly(project, rel) {
+  const sf = ts.createSourceFile(project.abs(rel), project.text(rel), ts.ScriptTarget.Latest);
+  return sf.parseDiagnostics.length === 0;
+}
+
 /** One edit of several ({start, end, text}), tried and kept together, placed by its overall span. */
 function editGroup(group) {
   return { start: Math.min(...group.map((e) => e.start)), end: Math.max(...group.map((e) => e.end)), group };
@@ -184,4 +190,4 @@ function groupOf(changes) {
   return { ...editGroup(group), fix: true };
 }
 
-module.exports = { groupOf, editGroup, diffEdit, applyAll, bisectApply, nonOverlapping, acceptAlong, importers };
+module.exports = { groupOf, editGroup, diffEdit, applyAll, bisectApply, nonOverlapping, acceptAlong, importers, parsesCleanly };

@@ -14,7 +14,7 @@
 // `@ts-expect-error` comment carrying the compiler's message as its reason.
 const ts = require('typescript');
 const { shapeCandidates, nodeAt, edit } = require('./shapes');
-const { diffEdit, bisectApply } = require('./batch');
+const { diffEdit, bisectApply, parsesCleanly } = require('./batch');
 const { globalCandidates } = require('./globals');
 const { liftParens, opensStatement } = require('./casts');
 
@@ -172,11 +172,6 @@ function candidates(text, sf, d) {
 }
 
 /** Whether `rel`'s text parses without errors (a parse alone: no program is built for it). */
-function parsesCleanly(project, rel) {
-  const sf = ts.createSourceFile(project.abs(rel), project.text(rel), ts.ScriptTarget.Latest);
-  return sf.parseDiagnostics.length === 0;
-}
-
 function isWriteTarget(e) {
   const p = e.parent;
   return !!p && ((ts.isBinaryExpression(p) && p.left === e && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&

@@ -4,9 +4,10 @@
 // and `any` -> `unknown` where the compiler accepts it.
 const ts = require('typescript');
 const { applyChanges } = require('./project');
-const { acceptAlong, applyAll, bisectApply, groupOf, importers } = require('./batch');
+const { acceptAlong, applyAll, bisectApply, groupOf, importers, parsesCleanly } = require('./batch');
 const { optionalFromCallSites } = require('./callsites');
 const { accessed, liftParens } = require('./casts');
+const { nameable } = require('./names');
 const { nodeAt } = require('./shapes');
 const { symbolMembers } = require('./symbol_members');
 
@@ -61,8 +62,8 @@ function nativeErrors(project, rel, sf) {
   return project.diagnostics(rel).filter((d) => !syntax.has(`${d.code}:${d.start}`)).map((d) => ({ ...d, file: sf }));
 }
 
-/** Apply one combined code fix to `rel`; edits to other files are dropped (one owner per file). */
-function combinedFix(project, rel, fixId) {
+/** The text changes of one combined code fix in `rel` (those in other files dropped: one owner per file), or null. */
+function fixChanges(project, rel, fixId) {
   const fileName = project.abs(rel);
   let res;
   try {
@@ -70,14 +71,20 @@ function combinedFix(project, rel, fixId) {
     // where TypeScript 5 answers the trial checks, the fix reads its own diagnostics
     res = project.native ? withDiagnostics(project, rel, (sf) => nativeErrors(project, rel, sf), fix) : fix();
   } catch (e) {
-    return false;
+    return null;
   }
   let mine = res.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges);
   if (fixId === 'fixMissingMember') {
     const sf = project.sourceFile(rel);
     mine = mine.map((c) => (inClassBody(sf, c.span.start) ? declareOnly(c) : c)).filter(Boolean);
   }
-  if (!mine.length) return false;
+  return mine.length ? mine : null;
+}
+
+/** Apply one combined code fix to `rel` (see `fixChanges`). */
+function combinedFix(project, rel, fixId) {
+  const mine = fixChanges(project, rel, fixId);
+  if (!mine) return false;
   const before = project.text(rel);
   const after = applyChanges(before, mine);
   if (after === before) return false;
@@ -91,6 +98,45 @@ function guardedFix(project, rel, fixId) {
   if (!combinedFix(project, rel, fixId)) return false;
   if (project.errorCount(rel) > errs) { project.setText(rel, before); return false; }
   return true;
+}
+
+// JSDoc types too vague to keep one by one: `{function}` is no TypeScript type (the fix writes
+// it as it is, a name that resolves to nothing), `{object}` and `{*}` say less than the code's
+// use of the value does; inference from usage types those
+const VAGUE_JSDOC = /^\s*\??:\s*(function|object|Object|any)\s*$/;
+
+/**
+ * The JSDoc types of `rel`, kept where the file's errors do not rise: all at once
+ * (`guardedFix`); one that does not compile refuses them all, so in the first round (`split`)
+ * they are tried function by function (the parentheses an arrow's lone parameter needs go with
+ * its type), without the vague ones, with `unknown` for a name TypeScript cannot see there
+ * (`{Mixed}`, `{ServerResponse}` never imported; a `@typedef` of the file's own is converted
+ * later), each function's kept where the file still parses and has fewer errors: an implicit
+ * `any` typed, and no error in its place (`res: unknown` where `res.end()` is read).
+ * Returns whether some were kept.
+ */
+function jsdocTypes(project, rel, split) {
+  if (guardedFix(project, rel, 'annotateWithTypeFromJSDoc')) return true;
+  const found = split && fixChanges(project, rel, 'annotateWithTypeFromJSDoc');
+  if (!found) return false;
+  const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
+  const typedefs = new Set([...sf.text.matchAll(/@(?:typedef|callback)\s+(?:\{[^}\n]*\}\s*)?([A-Za-z_$][\w$]*)/g)].map((m) => m[1]));
+  const byOwner = new Map();
+  for (const c of found) {
+    if (VAGUE_JSDOC.test(c.newText)) continue;
+    const at = nodeAt(sf, c.span.start, 0), owner = ts.findAncestor(at, ts.isFunctionLike) || c;
+    const resolves = (name) => typedefs.has(name) || nameable(checker, at, name);
+    if (!byOwner.has(owner)) byOwner.set(owner, []);
+    byOwner.get(owner).push({ ...c, newText: unseenAsUnknown(c.newText, resolves) });
+  }
+  const groups = [...byOwner.values()].map(groupOf);
+  return groups.length > 0 &&
+    bisectApply(project, rel, groups, (now, before, n) => now <= before - n && parsesCleanly(project, rel)) > 0;
+}
+
+/** Annotation `text` with `unknown` for each type name `resolves` refuses (not a member's or a parameter's name). */
+function unseenAsUnknown(text, resolves) {
+  return text.replace(/(?<![.\w$])[A-Za-z_$][\w$]*(?![\w$])(?!\s*\??:)/g, (name) => (resolves(name) ? name : 'unknown'));
 }
 
 // combined fixes, each run only when the file shows what it fixes (every run costs a re-check)
@@ -298,7 +344,9 @@ function inferTypes(project, rel, rounds = 3) {
     // JSDoc first (the author's own types), then usage, so that members declared afterwards
     // get the parameters' types
     for (const [fixId, wanted] of COMBINED.slice(0, 2)) {
-      if (wanted(null, project.text(rel)) && guardedFix(project, rel, fixId)) { applied.push(fixId); changed = true; }
+      if (!wanted(null, project.text(rel))) continue;
+      const kept = fixId === 'annotateWithTypeFromJSDoc' ? jsdocTypes(project, rel, i === 0) : guardedFix(project, rel, fixId);
+      if (kept) { applied.push(fixId); changed = true; }
     }
     if (inferEach(project, rel)) { applied.push('inferFromUsage'); changed = true; }
     // after the other parameters' types, which the members' types may come from
