@@ -171,7 +171,6 @@ function candidates(text, sf, d) {
   return out;
 }
 
-/** Whether `rel`'s text parses without errors (a parse alone: no program is built for it). */
 function isWriteTarget(e) {
   const p = e.parent;
   return !!p && ((ts.isBinaryExpression(p) && p.left === e && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&

@@ -81,23 +81,20 @@ function fixChanges(project, rel, fixId) {
   return mine.length ? mine : null;
 }
 
-/** Apply one combined code fix to `rel` (see `fixChanges`). */
-function combinedFix(project, rel, fixId) {
-  const mine = fixChanges(project, rel, fixId);
-  if (!mine) return false;
-  const before = project.text(rel);
-  const after = applyChanges(before, mine);
+/** Apply text changes to `rel` where they change it and do not raise its error count; whether they did. */
+function applyGuarded(project, rel, changes) {
+  const before = project.text(rel), errs = project.errorCount(rel), after = applyChanges(before, changes);
   if (after === before) return false;
   project.setText(rel, after);
-  return true;
+  if (project.errorCount(rel) <= errs) return true;
+  project.setText(rel, before);
+  return false;
 }
 
-/** Apply a fix only if it does not raise the file's error count. */
+/** Apply a combined code fix only if it does not raise the file's error count. */
 function guardedFix(project, rel, fixId) {
-  const before = project.text(rel), errs = project.errorCount(rel);
-  if (!combinedFix(project, rel, fixId)) return false;
-  if (project.errorCount(rel) > errs) { project.setText(rel, before); return false; }
-  return true;
+  const changes = fixChanges(project, rel, fixId);
+  return !!changes && applyGuarded(project, rel, changes);
 }
 
 // JSDoc types too vague to keep one by one: `{function}` is no TypeScript type (the fix writes
@@ -116,9 +113,10 @@ const VAGUE_JSDOC = /^\s*\??:\s*(function|object|Object|any)\s*$/;
  * Returns whether some were kept.
  */
 function jsdocTypes(project, rel, split) {
-  if (guardedFix(project, rel, 'annotateWithTypeFromJSDoc')) return true;
-  const found = split && fixChanges(project, rel, 'annotateWithTypeFromJSDoc');
+  const found = fixChanges(project, rel, 'annotateWithTypeFromJSDoc');
   if (!found) return false;
+  if (applyGuarded(project, rel, found)) return true;
+  if (!split) return false;
   const sf = project.sourceFile(rel), checker = project.program().getTypeChecker();
   const typedefs = new Set([...sf.text.matchAll(/@(?:typedef|callback)\s+(?:\{[^}\n]*\}\s*)?([A-Za-z_$][\w$]*)/g)].map((m) => m[1]));
   const byOwner = new Map();
@@ -215,27 +213,42 @@ function inferredTogether(sf, pos) {
   return param && ts.isIdentifier(param.name) && !ts.isSetAccessorDeclaration(param.parent) ? param.parent : null;
 }
 
+/**
+ * The text changes in `rel` of TypeScript's inference from usage for the implicit `any` (error
+ * `code`) at [start, end): none where it offers no such fix, null where asking failed. The
+ * program gives the fix no diagnostics to list: it needs none, and listing them would check
+ * the whole file (see `withDiagnostics`).
+ */
+function usageChanges(project, rel, start, end, code) {
+  const fileName = project.abs(rel);
+  let fixes;
+  try {
+    fixes = withDiagnostics(project, rel, () => [], () => project.service.getCodeFixesAtPosition(fileName, start, end, [code], FORMAT, PREFS));
+  } catch (e) {
+    return null;
+  }
+  const fix = fixes.find((x) => x.fixName === 'inferFromUsage');
+  return fix ? fix.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges) : [];
+}
+
 /** inferFromUsage for every implicit-any error, each fix kept only where the error count drops. */
 function inferEach(project, rel) {
-  const fileName = project.abs(rel), sf = project.sourceFile(rel);
+  const sf = project.sourceFile(rel);
   const diags = project.diagnostics(rel).filter((x) => IMPLICIT.has(x.code));
   const groups = [];
   const seen = new Set();
-  const asked = new Map(); // function -> the fixes of its parameters (one inference for all of them)
+  const asked = new Map(); // function -> the changes for its parameters (one inference for all of them)
   for (const d of diags) {
     const ctor = d.code === 2683 ? constructorAt(project, rel, d.start) : null;
     const together = d.code === 7006 || d.code === 7019 ? inferredTogether(sf, d.start) : null;
-    let fixes = together && asked.get(together);
-    if (!fixes) {
-      try {
-        fixes = withDiagnostics(project, rel, () => [], () =>
-          project.service.getCodeFixesAtPosition(fileName, d.start, d.start + d.length, [d.code], FORMAT, PREFS));
-      } catch (e) { continue; }
-      if (together) asked.set(together, fixes);
+    let changes = together ? asked.get(together) : undefined;
+    if (changes === undefined) {
+      changes = usageChanges(project, rel, d.start, d.start + d.length, d.code);
+      if (!changes) continue;
+      if (together) asked.set(together, changes);
     }
-    const fix = fixes.find((x) => x.fixName === 'inferFromUsage');
-    if (!fix) continue;
-    const mine = thisTypeOutside(sf, fix.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges), d.start);
+    if (!changes.length) continue;
+    const mine = thisTypeOutside(sf, changes, d.start);
     if (!mine) continue;
     // `never`, or a parameter typed `undefined` (no caller passes it yet): not a type the code
     // was written for, and it refuses every value other callers pass
@@ -291,19 +304,12 @@ function emptyObjectDefaults(project, rel) {
   // one text without the defaults, where each such parameter is implicitly `any` (TS7006)
   const cuts = params.map((p) => ({ start: p.name.getEnd(), end: p.initializer.getEnd(), text: '' }));
   const cutBefore = (at) => cuts.reduce((d, c) => d + (c.end <= at ? c.end - c.start : 0), 0);
-  const fileName = project.abs(rel), edits = [];
+  const edits = [];
   project.setText(rel, applyAll(text, cuts));
   try {
     for (const p of params) {
       const start = p.name.getStart() - cutBefore(p.name.getStart()), end = start + p.name.getWidth();
-      let fixes;
-      try {
-        fixes = withDiagnostics(project, rel, () => [], () =>
-          project.service.getCodeFixesAtPosition(fileName, start, end, [7006], FORMAT, PREFS));
-      } catch (e) { continue; }
-      const fix = fixes.find((x) => x.fixName === 'inferFromUsage');
-      const change = fix && fix.changes.filter((c) => c.fileName === fileName).flatMap((c) => c.textChanges)
-        .find((c) => c.span.start === end && c.span.length === 0);
+      const change = (usageChanges(project, rel, start, end, 7006) || []).find((c) => c.span.start === end && c.span.length === 0);
       const type = change && optionalMembers(change.newText.replace(/^\s*:\s*/, ''));
       if (type && !/\bnever\b/.test(type)) edits.push({ start: p.name.getEnd(), end: p.name.getEnd(), text: `: ${type}` });
     }
@@ -453,4 +459,4 @@ function keysOf(project, rel, rejected, kept) {
   return bisectApply(project, rel, edits, (now, before) => now <= before);
 }
 
-module.exports = { inferTypes, unresolvedTypeNames, narrowAny, combinedFix, guardedFix, FORMAT, PREFS };
+module.exports = { inferTypes, unresolvedTypeNames, narrowAny, guardedFix, FORMAT, PREFS };
