@@ -121,19 +121,28 @@ async function cancelFromPanel(page) {
     await pick(page, 'Workspace');
     const frame = panelFrame(page);
     await frame.locator('#title', { hasText: /\(running\)$/ }).waitFor();
-    const row = frame.locator('tr.agent:has(button.cancel-agent)').first();
-    await row.waitFor();
-    const agentId = await row.getAttribute('data-agent-id');
-    const button = frame.locator(`tr.agent[data-agent-id="${agentId}"] button.cancel-agent`);
-    // an update of the panel (here: the last state sent again) keeps the row's Cancel button:
-    // one made afresh at every progress event would be replaced under the pointer
-    findings.buttonKept = await button.evaluate(async (b) => {
-        window.postMessage({ type: 'state', run: current, budgets: { maxToolCalls: 0, maxTokens: 0, maxAgents: 0, wallSeconds: 0 } }, '*');
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        return b.isConnected;
-    });
-    await button.click();
-    const cancelled = frame.locator(`tr.agent[data-agent-id="${agentId}"][data-state="cancelled"]`);
+    // each agent's tool takes 1.5 s: one may finish between finding its button and the click
+    // (its button then goes), and the next running agent's is taken instead
+    let agentId = null, cancelled = null;
+    for (let attempt = 0; !cancelled; attempt++) {
+        const row = frame.locator('tr.agent:has(button.cancel-agent)').first();
+        await row.waitFor();
+        agentId = await row.getAttribute('data-agent-id');
+        const button = frame.locator(`tr.agent[data-agent-id="${agentId}"] button.cancel-agent`);
+        // drawing the panel again (as every progress event does) keeps the row's Cancel button:
+        // one made afresh each time would be replaced under the pointer, the click lost
+        findings.buttonKept ??= await button.evaluate((b) => {
+            render(current, { maxToolCalls: 0, maxTokens: 0, maxAgents: 0, wallSeconds: 0 });
+            return b.isConnected;
+        }, null, { timeout: 5000 }).catch(() => undefined);
+        try {
+            await button.click({ timeout: 5000 });
+        } catch (e) {
+            if (attempt >= 3) throw e;
+            continue;
+        }
+        cancelled = frame.locator(`tr.agent[data-agent-id="${agentId}"][data-state="cancelled"]`);
+    }
     await cancelled.waitFor();
     findings.cancelledAgent = { agentId, state: await cancelled.getAttribute('data-state') };
     await shot(page, '4a-agent-cancelled');
