@@ -114,14 +114,14 @@ function cell(tr, text, cls) { const td = document.createElement('td'); td.textC
 // one row per agent, kept and updated in place: a row (and its Cancel button) made afresh at
 // every progress event would be replaced under the pointer, and a click on it lost
 const rows = new Map();
-function row(tbody, a) {
+function row(a) {
   let r = rows.get(a.agentId);
   if (!r) {
     const tr = document.createElement('tr');
     tr.className = 'agent'; tr.dataset.agentId = a.agentId;
-    r = { tr, cells: [], button: null, agent: a };
+    r = { tr, cells: [], action: document.createElement('td'), button: null, agent: a };
     for (let i = 0; i < 7; i++) r.cells.push(cell(tr, ''));
-    r.action = document.createElement('td'); tr.appendChild(r.action);
+    tr.appendChild(r.action);
     tr.onclick = () => { if (r.agent.file) vscode.postMessage({ type: 'open', file: r.agent.file }); };
     rows.set(a.agentId, r);
   }
@@ -160,7 +160,7 @@ function render(run, budgets) {
   for (const [id, r] of rows) if (!ids.has(id)) { r.tr.remove(); rows.delete(id); }
   let before = tbody.firstChild;
   for (const a of sorted) {
-    const r = row(tbody, a), [id, state, file, tool, count, elapsed, error] = r.cells;
+    const r = row(a), [id, state, file, tool, count, elapsed, error] = r.cells;
     r.tr.dataset.state = a.state;
     setCell(id, a.agentId); setCell(state, a.state, a.state); setCell(file, a.file || ''); setCell(tool, a.tool || '');
     setCell(count, String(a.toolCalls)); setCell(elapsed, a.elapsed.toFixed(1) + 's');
